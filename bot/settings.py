@@ -1,0 +1,189 @@
+"""Typed settings: built-in defaults, then a TOML file, then `LANDSCAPE_BOT_*` environment
+variables.
+
+Every problem is reported as one line naming the key, so a misconfigured deployment fails at
+start-up with something an operator can act on instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+ENV_PREFIX = "LANDSCAPE_BOT_"
+CONFIG_ENV = "LANDSCAPE_BOT_CONFIG"
+
+# Tokens copied from documentation or templates: refusing them beats a confusing 401 later.
+_PLACEHOLDER_TOKENS = {"123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"}
+_TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+SHIPPED_LANGUAGES = ("en", "fr", "es", "ar", "km", "ko")
+
+
+class ConfigError(Exception):
+    """Settings could not be loaded; `problems` holds one human-readable line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TelegramSettings(_Section):
+    token: SecretStr | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+
+    @field_validator("token")
+    @classmethod
+    def _real_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        raw = value.get_secret_value()
+        if raw in _PLACEHOLDER_TOKENS or not _TOKEN_SHAPE.match(raw):
+            raise ValueError(
+                "expected the token BotFather gave you (digits:letters), not a placeholder"
+            )
+        return value
+
+
+class WebhookSettings(_Section):
+    url: str | None = Field(default=None, pattern=r"^https://")
+    secret: SecretStr | None = None
+    listen: str = "0.0.0.0"  # noqa: S104 - a container must listen on all interfaces
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{16,256}", value.get_secret_value()
+        ):
+            raise ValueError("expected 16-256 characters of letters, digits, _ or -")
+        return value
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite+aiosqlite:///landscape-bot.db"
+    migrate_on_start: bool = True
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "expected sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db"
+            )
+        return value
+
+
+class AccessSettings(_Section):
+    admins: list[int] = Field(default_factory=list)
+
+
+class LocaleSettings(_Section):
+    default_language: str = "en"
+    default_timezone: str = "UTC"
+
+    @field_validator("default_language")
+    @classmethod
+    def _shipped(cls, value: str) -> str:
+        if value not in SHIPPED_LANGUAGES:
+            raise ValueError(f"expected one of {', '.join(SHIPPED_LANGUAGES)}")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected an IANA time zone such as Asia/Phnom_Penh") from None
+        return value
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    webhook: WebhookSettings = Field(default_factory=WebhookSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
+    locale: LocaleSettings = Field(default_factory=LocaleSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's contents arrive as init arguments; the environment must win over them.
+        return env_settings, init_settings
+
+    def secrets(self) -> list[str]:
+        """Every secret value in force, for log redaction."""
+        values = [self.telegram.token, self.webhook.secret]
+        return [v.get_secret_value() for v in values if v is not None]
+
+    def require_token(self) -> str:
+        if self.telegram.token is None:
+            raise ConfigError(
+                [
+                    "telegram.token: required to run; set LANDSCAPE_BOT_TELEGRAM__TOKEN or "
+                    "[telegram] token (try `landscape-bot sandbox` to run without one)"
+                ]
+            )
+        return self.telegram.token.get_secret_value()
+
+    def require_webhook_secret(self) -> None:
+        if self.webhook.url and self.webhook.secret is None:
+            raise ConfigError(["webhook.secret: required when webhook.url is set"])
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Load settings from `path` (or $LANDSCAPE_BOT_CONFIG) and the environment."""
+    if path is None and os.environ.get(CONFIG_ENV):
+        path = Path(os.environ[CONFIG_ENV])
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError([f"config: file not found: {path}"]) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError([f"config: {path} is not valid TOML: {exc}"]) from None
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError([_describe(err) for err in exc.errors()]) from None
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    env_name = ENV_PREFIX + "__".join(str(part).upper() for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"{key}: unknown setting (check the spelling against config.example.toml)"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{key}: {message} (file key or {env_name})"

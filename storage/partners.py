@@ -1,0 +1,87 @@
+"""Partners: lookup by Telegram identity, registration, roles, and erasure on request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Landscape, Partner, PartnerLandscape, PartnerStatus, Role, utcnow
+
+
+class Partners:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_telegram_id(self, telegram_id: int) -> Partner | None:
+        query = (
+            select(Partner)
+            .where(Partner.telegram_id == telegram_id)
+            .options(selectinload(Partner.landscapes))
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def by_username(self, username: str) -> Partner | None:
+        query = select(Partner).where(Partner.username == username.lstrip("@").lower())
+        return (await self._session.scalars(query)).first()
+
+    async def get(self, partner_id: int) -> Partner | None:
+        return await self._session.get(Partner, partner_id)
+
+    async def create(
+        self, telegram_id: int, *, username: str | None, language: str | None
+    ) -> Partner:
+        partner = Partner(
+            telegram_id=telegram_id,
+            username=username.lower() if username else None,
+            language=language,
+            role=Role.PARTNER,
+            status=PartnerStatus.ACTIVE,
+            landscapes=[],
+        )
+        self._session.add(partner)
+        await self._session.flush()
+        return partner
+
+    async def registered(
+        self, *, role: Role | None = None, offset: int = 0, limit: int = 8
+    ) -> Sequence[Partner]:
+        """Registered partners by name (of one role, if given), for pickers."""
+        query = select(Partner).where(
+            Partner.joined_at.is_not(None), Partner.status != PartnerStatus.FORGOTTEN
+        )
+        if role is not None:
+            query = query.where(Partner.role == role)
+        query = query.order_by(func.lower(Partner.name), Partner.id).offset(offset).limit(limit)
+        return (await self._session.scalars(query)).all()
+
+    async def count_registered(self) -> int:
+        query = select(func.count(Partner.id)).where(
+            Partner.joined_at.is_not(None), Partner.status != PartnerStatus.FORGOTTEN
+        )
+        return int(await self._session.scalar(query) or 0)
+
+    async def with_roles(self, roles: Sequence[Role]) -> Sequence[Partner]:
+        query = select(Partner).where(Partner.role.in_(roles), Partner.telegram_id.is_not(None))
+        return (await self._session.scalars(query)).all()
+
+    async def set_landscapes(self, partner: Partner, landscapes: Sequence[Landscape]) -> None:
+        partner.landscapes = list(landscapes)
+        await self._session.flush()
+
+    async def forget(self, partner: Partner) -> None:
+        """Erase what identifies the partner; keep the row so aggregates stay whole."""
+        partner.telegram_id = None
+        partner.username = None
+        partner.name = None
+        partner.organisation = None
+        partner.status = PartnerStatus.FORGOTTEN
+        partner.forgotten_at = utcnow()
+        await self._session.flush()
+
+    async def delete_landscape_links(self, partner: Partner) -> None:
+        await self._session.execute(
+            delete(PartnerLandscape).where(PartnerLandscape.partner_id == partner.id)
+        )

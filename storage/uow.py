@@ -1,0 +1,23 @@
+"""A unit of work: one session and the repositories that share it."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.audit import AuditLog
+from storage.conversations import Conversations
+from storage.invites import Invites
+from storage.partners import Partners
+from storage.places import Places
+from storage.updates import HandledUpdates
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.partners = Partners(session)
+        self.places = Places(session)
+        self.invites = Invites(session)
+        self.audit = AuditLog(session)
+        self.conversations = Conversations(session)
+        self.updates = HandledUpdates(session)
