@@ -1,0 +1,107 @@
+"""The `landscape-bot` command: run, db upgrade, import, sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.content import ContentError, apply_content, parse_content
+from bot.logs import configure_logging
+from bot.settings import ConfigError, Settings, load_settings
+from storage.database import Database
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        configure_logging(settings.logging.level, settings.secrets())
+        return int(asyncio.run(args.action(args, settings)) or 0)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"landscape-bot: {problem}", file=sys.stderr)
+        return 2
+    except ContentError as error:
+        for problem in error.problems:
+            print(f"landscape-bot: {problem}", file=sys.stderr)
+        print("landscape-bot: nothing was imported", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.runner import run_bot
+
+    await run_bot(settings, migrate=settings.database.migrate_on_start and not args.no_migrate)
+
+
+async def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> None:
+    database = Database(settings.database.url)
+    try:
+        await database.upgrade()
+    finally:
+        await database.dispose()
+    print("database is up to date")
+
+
+async def _import(args: argparse.Namespace, settings: Settings) -> None:
+    content = parse_content(args.file)
+    database = Database(settings.database.url)
+    try:
+        await database.upgrade()
+        async with database.unit_of_work() as uow:
+            programmes, landscapes = await apply_content(uow, content)
+    finally:
+        await database.dispose()
+    print(f"imported {programmes} programmes and {landscapes} landscapes")
+
+
+async def _sandbox(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.sandbox.session import run_sandbox
+
+    await run_sandbox(settings, role=args.as_role, database=args.database, fresh=args.fresh)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", type=Path, default=None, help="TOML settings file (else $LANDSCAPE_BOT_CONFIG)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="landscape-bot", description="Telegram bot for a landscape-restoration partnership."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", parents=[common], help="run the bot (polling or webhook)")
+    run.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
+    run.set_defaults(action=_run)
+
+    db = commands.add_parser("db", help="database tasks")
+    db_commands = db.add_subparsers(required=True, metavar="TASK")
+    upgrade = db_commands.add_parser("upgrade", parents=[common], help="apply migrations")
+    upgrade.set_defaults(action=_db_upgrade)
+
+    content = commands.add_parser("import", parents=[common], help="import programme content")
+    content.add_argument("file", type=Path, help="a TOML content file, e.g. examples/content.toml")
+    content.set_defaults(action=_import)
+
+    sandbox = commands.add_parser(
+        "sandbox", parents=[common], help="try the bot in the terminal, no token or network needed"
+    )
+    sandbox.add_argument(
+        "--as", dest="as_role", choices=["partner", "admin"], default="partner", help="who you are"
+    )
+    sandbox.add_argument(
+        "--database", default="sqlite+aiosqlite:///landscape-bot-sandbox.db", help="database URL"
+    )
+    sandbox.add_argument("--fresh", action="store_true", help="start from an empty database")
+    sandbox.set_defaults(action=_sandbox)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Telegram's command menu: one per language for everyone, and one per chat for registered
+partners, coordinators and admins, in the language they chose and for the role they hold."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from bot.access import Level, level_of
+from bot.i18n import Catalogs, Translator
+from bot.routing import Command
+from storage.models import Partner
+
+log = logging.getLogger(__name__)
+
+
+def visible_commands(commands: Sequence[Command], level: Level) -> list[Command]:
+    return [command for command in commands if command.in_menu and command.level <= level]
+
+
+def bot_commands(t: Translator, commands: Sequence[Command]) -> list[BotCommand]:
+    return [BotCommand(command.name, t.gettext(command.summary)[:256]) for command in commands]
+
+
+async def publish_defaults(bot: Bot, catalogs: Catalogs, commands: Sequence[Command]) -> None:
+    """The menu newcomers see, in each shipped language (Telegram picks by the app language)."""
+    for t in catalogs.translators():
+        menu = bot_commands(t, visible_commands(commands, Level.PARTNER))
+        code = None if t.language == catalogs.default else t.language
+        await bot.set_my_commands(menu, scope=BotCommandScopeDefault(), language_code=code)
+
+
+async def publish_for(
+    bot: Bot, catalogs: Catalogs, commands: Sequence[Command], chat_id: int, partner: Partner | None
+) -> None:
+    """This chat's own menu (none once the partner is gone); best effort, as it is a convenience."""
+    scope = BotCommandScopeChat(chat_id)
+    try:
+        if partner is None or not partner.registered:
+            await bot.delete_my_commands(scope=scope)
+            return
+        t = catalogs.translator(partner.language or catalogs.default)
+        menu = bot_commands(t, visible_commands(commands, level_of(partner)))
+        await bot.set_my_commands(menu, scope=scope)
+    except TelegramError as error:
+        log.warning("could not set the command menu for chat %s: %s", chat_id, error)

@@ -1,0 +1,126 @@
+"""A turn: one update being handled — who sent it, in which language, within which unit of work,
+and the small set of ways a handler answers (queued until the unit of work commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update, User
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import CallbackContext
+
+from bot.callbacks import Callback, InvalidCallback
+from bot.i18n import Translator
+from bot.menus import publish_for
+from bot.services import Services
+from storage.models import Conversation, Partner
+from storage.uow import UnitOfWork
+
+Keyboard = Sequence[Sequence[InlineKeyboardButton]]
+
+
+@dataclass
+class Turn:
+    update: Update
+    context: CallbackContext  # type: ignore[type-arg]
+    services: Services
+    uow: UnitOfWork
+    user: User
+    partner: Partner | None
+    conversation: Conversation | None
+    t: Translator
+    callback: Callback | None = None
+    args: list[str] = field(default_factory=list)  # command arguments
+    _outbox: list[tuple[str, str, Keyboard | None]] = field(default_factory=list)
+    _answer: tuple[str | None, bool] | None = None
+    _after: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+
+    @property
+    def chat_id(self) -> int:
+        chat = self.update.effective_chat
+        return chat.id if chat else self.user.id
+
+    @property
+    def text(self) -> str:
+        message = self.update.effective_message
+        return (message.text or "") if message else ""
+
+    def arg(self, index: int = 0) -> str:
+        """An argument of the pressed button; missing or malformed counts as a forged button."""
+        if self.callback is None:
+            raise InvalidCallback("not a button press")
+        return self.callback.arg(index)
+
+    def arg_int(self, index: int = 0) -> int:
+        if self.callback is None:
+            raise InvalidCallback("not a button press")
+        return self.callback.arg_int(index)
+
+    def button(self, label: str, action: str, *args: object) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=self.services.codec.encode(action, *args))
+
+    async def reply(self, text: str, keyboard: Keyboard | None = None) -> None:
+        """Send a new message to this chat once the unit of work has committed."""
+        self._outbox.append(("send", text, keyboard))
+
+    async def settle(self, text: str, keyboard: Keyboard | None = None) -> None:
+        """After a button press, replace the pressed message (so its buttons cannot be pressed
+        again); on a text turn, send a new message."""
+        kind = "edit" if self.update.callback_query is not None else "send"
+        self._outbox.append((kind, text, keyboard))
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer the button press (clients show a spinner until this happens)."""
+        if self.update.callback_query is not None and self._answer is None:
+            self._answer = (text, alert)
+
+    def after_commit(self, action: Callable[[], Awaitable[object]]) -> None:
+        """Run `action` once the unit of work has committed (e.g. tell another partner)."""
+        self._after.append(action)
+
+    async def refresh_menu(self) -> None:
+        """Republish this chat's command menu for the partner's current language and role."""
+        services = self.services
+        await publish_for(
+            self.context.bot, services.catalogs, services.commands, self.user.id, self.partner
+        )
+
+    def discard(self) -> None:
+        """Forget queued replies: what they announced was rolled back."""
+        self._outbox.clear()
+        self._after.clear()
+        self._answer = None
+
+    async def deliver(self) -> None:
+        query = self.update.callback_query
+        if query is not None:
+            text, alert = self._answer or (None, False)
+            await query.answer(text, show_alert=alert)
+        for kind, text, keyboard in self._outbox:
+            markup = InlineKeyboardMarkup(keyboard) if keyboard else None
+            if kind == "edit" and query is not None and query.message is not None:
+                await self._edit(text, markup)
+            else:
+                await self.context.bot.send_message(
+                    self.chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+        self._outbox.clear()
+        for action in self._after:
+            await action()
+        self._after.clear()
+
+    async def _edit(self, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        query = self.update.callback_query
+        assert query is not None
+        try:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        except BadRequest as error:
+            # A double tap edits to the same content; anything else is a real problem.
+            if "not modified" not in str(error).lower():
+                raise

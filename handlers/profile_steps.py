@@ -1,0 +1,191 @@
+"""The questions a profile is made of — language, name, organisation, stakeholder type,
+landscapes, time zone — with their keyboards and validation, shared by onboarding and /settings."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+import zoneinfo
+from collections.abc import Sequence
+from datetime import datetime
+
+from telegram import InlineKeyboardButton
+
+from bot.i18n import N_, Translator, utc_offset
+from bot.turn import Keyboard, Turn
+from storage.models import Landscape, StakeholderType
+
+NAME_MAX = 64
+ORGANISATION_MAX = 100
+LANDSCAPES_PER_PAGE = 8
+
+STAKEHOLDER_LABELS = {
+    StakeholderType.GOVERNMENT: N_("Government"),
+    StakeholderType.COMMUNITY: N_("Community group"),
+    StakeholderType.FUNDER: N_("Funder"),
+    StakeholderType.NGO: N_("NGO or implementing partner"),
+    StakeholderType.RESEARCH: N_("Research or technical partner"),
+    StakeholderType.PRIVATE: N_("Private sector"),
+}
+
+
+def stakeholder_label(t: Translator, value: str | None) -> str:
+    if value is None:
+        return "—"
+    return t.gettext(STAKEHOLDER_LABELS[StakeholderType(value)])
+
+
+def language_keyboard(turn: Turn, action: str, current: str) -> Keyboard:
+    """Each language in its own name, two to a row; the current one ticked."""
+    buttons = [
+        turn.button(("✓ " if code == current else "") + turn.t.language_name(code), action, code)
+        for code in turn.services.catalogs.languages
+    ]
+    return _rows(buttons, 2)
+
+
+def stakeholder_keyboard(turn: Turn, action: str) -> Keyboard:
+    return [
+        [turn.button(turn.t.gettext(label), action, kind)]
+        for kind, label in STAKEHOLDER_LABELS.items()
+    ]
+
+
+def landscapes_keyboard(
+    turn: Turn,
+    landscapes: Sequence[Landscape],
+    chosen: Sequence[int],
+    *,
+    toggle: str,
+    page_action: str,
+    done: str,
+    page: int = 0,
+) -> Keyboard:
+    """Toggle buttons (✓ on chosen ones), paged, with a Done button once something is chosen."""
+    start = page * LANDSCAPES_PER_PAGE
+    shown = landscapes[start : start + LANDSCAPES_PER_PAGE]
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            turn.button(
+                ("✓ " if landscape.id in chosen else "")
+                + f"{landscape.name} · {turn.t.country_name(landscape.country)}",
+                toggle,
+                landscape.id,
+                page,
+            )
+        ]
+        for landscape in shown
+    ]
+    pager = []
+    if page > 0:
+        pager.append(turn.button("◀", page_action, page - 1))
+    if start + LANDSCAPES_PER_PAGE < len(landscapes):
+        pager.append(turn.button("▶", page_action, page + 1))
+    if pager:
+        rows.append(pager)
+    if chosen:
+        rows.append([turn.button(turn.t.gettext("Done"), done)])
+    return rows
+
+
+def timezone_keyboard(turn: Turn, zones: Sequence[str], action: str) -> Keyboard:
+    now = turn.services.clock()
+    buttons = [
+        turn.button(zone_label(zone, now), action, zone)
+        for zone in dict.fromkeys(zones)  # keep order, drop repeats
+    ]
+    return _rows(buttons, 1)
+
+
+def timezone_question(t: Translator) -> str:
+    return (
+        t.gettext("Meeting times will be shown in your time zone. Which one is yours?")
+        + "\n"
+        + t.gettext("You can also type a city or an offset, for example Asia/Phnom_Penh or UTC+7.")
+    )
+
+
+def unknown_timezone(t: Translator) -> str:
+    return t.gettext(
+        "I don't know that time zone. "
+        "Try a city such as Asia/Phnom_Penh, or an offset such as UTC+7."
+    )
+
+
+def toggled(chosen: Sequence[int], landscape_id: int) -> list[int]:
+    """The chosen landscapes with one added, or removed if it was there."""
+    if landscape_id in chosen:
+        return [i for i in chosen if i != landscape_id]
+    return [*chosen, landscape_id]
+
+
+def clean_text(text: str) -> str:
+    """Collapse white space and drop control characters from typed text."""
+    printable = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == " ")
+    return " ".join(printable.split())
+
+
+def read_name(t: Translator, text: str) -> tuple[str | None, str | None]:
+    """(value, None) when valid, else (None, a localized hint)."""
+    return _read_bounded(t, text, NAME_MAX, t.gettext("Please type your name."))
+
+
+def read_organisation(t: Translator, text: str) -> tuple[str | None, str | None]:
+    return _read_bounded(
+        t, text, ORGANISATION_MAX, t.gettext("Please type your organisation's name.")
+    )
+
+
+def _read_bounded(
+    t: Translator, text: str, limit: int, empty_hint: str
+) -> tuple[str | None, str | None]:
+    value = clean_text(text)
+    if not value or not any(ch.isalnum() for ch in value):
+        return None, empty_hint
+    if len(value) > limit:
+        return None, t.ngettext(
+            "That is too long: please keep it to {n} character.",
+            "That is too long: please keep it to {n} characters.",
+            limit,
+        )
+    return value, None
+
+
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?00)?$", re.IGNORECASE)
+
+
+def read_timezone(text: str) -> str | None:
+    """An IANA zone ("asia/phnom_penh", "Phnom Penh") or a whole-hour offset ("UTC+7")."""
+    value = text.strip()
+    match = _OFFSET.match(value)
+    if match:
+        hours = int(match.group(2))
+        if hours > 14:
+            return None
+        if hours == 0:
+            return "Etc/UTC"
+        # The Etc/GMT zones have POSIX signs: UTC+7 is Etc/GMT-7.
+        return f"Etc/GMT{'-' if match.group(1) == '+' else '+'}{hours}"
+    if value.upper() in {"UTC", "GMT"}:
+        return "Etc/UTC"
+    wanted = value.replace(" ", "_").lower()
+    zones = _zones_by_lower_name()
+    if wanted in zones:
+        return zones[wanted]
+    by_city = [zone for key, zone in zones.items() if key.rsplit("/", 1)[-1] == wanted]
+    return by_city[0] if len(by_city) == 1 else None
+
+
+@functools.cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {zone.lower(): zone for zone in zoneinfo.available_timezones()}
+
+
+def zone_label(zone: str, at: datetime) -> str:
+    """ "Asia/Phnom Penh (UTC+7)": the offset at `at`, since daylight saving moves it."""
+    return f"{zone.replace('_', ' ')} ({utc_offset(zoneinfo.ZoneInfo(zone), at)})"
+
+
+def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> Keyboard:
+    return [list(buttons[i : i + width]) for i in range(len(buttons))[::width]]

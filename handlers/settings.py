@@ -1,0 +1,212 @@
+"""/settings and /language: change one answer of the profile at a time, with the same questions
+and validation as onboarding."""
+
+from __future__ import annotations
+
+from bot.access import Level
+from bot.callbacks import InvalidCallback
+from bot.i18n import N_, escape
+from bot.routing import Button, Command, Route, Step
+from bot.turn import Keyboard, Turn
+from handlers import onboarding
+from handlers import profile_steps as steps
+from storage.models import Partner
+
+FLOW = "settings"
+FIELDS = ("language", "timezone", "name", "organisation", "landscapes")
+_LABELS = {
+    "language": N_("Language"),
+    "timezone": N_("Time zone"),
+    "name": N_("Name"),
+    "organisation": N_("Organisation"),
+    "landscapes": N_("Landscapes"),
+}
+
+
+async def show_settings(turn: Turn) -> None:
+    """/settings: the profile at a glance, a button per thing that can change."""
+    await turn.settle(*_settings_screen(turn))
+
+
+def _settings_screen(turn: Turn) -> tuple[str, Keyboard]:
+    partner = _partner(turn)
+    t = turn.t
+    landscapes = ", ".join(landscape.name for landscape in partner.landscapes) or "—"
+    values = {
+        "language": t.language_name(partner.language or t.language),
+        "timezone": steps.zone_label(partner.timezone or "UTC", turn.services.clock()),
+        "name": partner.name,
+        "organisation": partner.organisation,
+        "landscapes": landscapes,
+    }
+    lines = [f"<b>{t.gettext('Your settings')}</b>"]
+    lines += [f"{t.gettext(_LABELS[key])}: {escape(values[key])}" for key in FIELDS]
+    lines.append(
+        t.gettext(
+            "Kind of partner: {kind}", kind=steps.stakeholder_label(t, partner.stakeholder_type)
+        )
+    )
+    keyboard = [[turn.button(t.gettext(_LABELS[key]), "set.open", key)] for key in FIELDS]
+    return "\n".join(lines), keyboard
+
+
+async def change_language(turn: Turn) -> None:
+    """/language: guests pick it as the first step of joining."""
+    if turn.partner is None or not turn.partner.registered:
+        await onboarding.start(turn)
+        return
+    await _open(turn, "language")
+
+
+async def on_open(turn: Turn) -> None:
+    field = turn.arg()
+    if field not in FIELDS:
+        raise InvalidCallback(field)
+    await _open(turn, field)
+
+
+async def _open(turn: Turn, field: str) -> None:
+    partner = _partner(turn)
+    data = {"landscapes": [landscape.id for landscape in partner.landscapes]}
+    await turn.uow.conversations.begin(turn.user.id, FLOW, field, data)
+    t = turn.t
+    match field:
+        case "language":
+            keyboard = steps.language_keyboard(turn, "set.lang", t.language)
+            await turn.settle(t.gettext("Which language do you prefer?"), keyboard)
+        case "timezone":
+            zones = [landscape.timezone for landscape in partner.landscapes]
+            zones.append(partner.timezone or turn.services.settings.locale.default_timezone)
+            await turn.settle(
+                steps.timezone_question(turn.t),
+                steps.timezone_keyboard(turn, zones, "set.tz"),
+            )
+        case "name":
+            await turn.settle(t.gettext("What is your name?"))
+        case "organisation":
+            await turn.settle(t.gettext("Which organisation or group do you work with?"))
+        case "landscapes":
+            await _ask_landscapes(turn, data["landscapes"], 0)
+
+
+async def _ask_landscapes(turn: Turn, chosen: list[int], page: int) -> None:
+    keyboard = steps.landscapes_keyboard(
+        turn,
+        await turn.uow.places.landscapes(),
+        chosen,
+        toggle="set.land",
+        page_action="set.landpage",
+        done="set.landdone",
+        page=page,
+    )
+    await turn.settle(
+        turn.t.gettext("Which landscapes do you work in? Choose one or more."), keyboard
+    )
+
+
+async def _saved(turn: Turn, partner: Partner) -> None:
+    await turn.uow.conversations.end(turn.user.id)
+    await turn.uow.audit.record("partner.settings", actor=partner, telegram_id=turn.user.id)
+    turn.t = turn.services.catalogs.translator(partner.language or "en", partner.timezone)
+    await turn.settle(turn.t.gettext("Saved."))
+    await turn.reply(*_settings_screen(turn))
+
+
+async def on_language(turn: Turn) -> None:
+    code = turn.arg()
+    if code not in turn.services.catalogs.languages:
+        raise InvalidCallback(code)
+    partner = _partner(turn)
+    partner.language = code
+    turn.after_commit(turn.refresh_menu)
+    await _saved(turn, partner)
+
+
+async def on_timezone_button(turn: Turn) -> None:
+    zone = steps.read_timezone(turn.arg())
+    if zone is None:
+        raise InvalidCallback("zone")
+    partner = _partner(turn)
+    partner.timezone = zone
+    await _saved(turn, partner)
+
+
+async def on_timezone_text(turn: Turn) -> None:
+    zone = steps.read_timezone(turn.text)
+    if zone is None:
+        await turn.reply(steps.unknown_timezone(turn.t))
+        return
+    partner = _partner(turn)
+    partner.timezone = zone
+    await _saved(turn, partner)
+
+
+async def on_name(turn: Turn) -> None:
+    value, hint = steps.read_name(turn.t, turn.text)
+    if hint:
+        await turn.reply(hint)
+        return
+    partner = _partner(turn)
+    partner.name = value
+    await _saved(turn, partner)
+
+
+async def on_organisation(turn: Turn) -> None:
+    value, hint = steps.read_organisation(turn.t, turn.text)
+    if hint:
+        await turn.reply(hint)
+        return
+    partner = _partner(turn)
+    partner.organisation = value
+    await _saved(turn, partner)
+
+
+async def on_landscape_toggle(turn: Turn) -> None:
+    assert turn.conversation is not None
+    landscape_id, page = turn.arg_int(0), turn.arg_int(1)
+    if await turn.uow.places.landscape(landscape_id) is None:
+        raise InvalidCallback(str(landscape_id))
+    chosen = [int(i) for i in turn.conversation.data.get("landscapes", [])]
+    chosen = steps.toggled(chosen, landscape_id)
+    await turn.uow.conversations.move(turn.conversation, "landscapes", landscapes=chosen)
+    await _ask_landscapes(turn, chosen, page)
+
+
+async def on_landscape_page(turn: Turn) -> None:
+    assert turn.conversation is not None
+    chosen = [int(i) for i in turn.conversation.data.get("landscapes", [])]
+    await _ask_landscapes(turn, chosen, max(0, turn.arg_int(0)))
+
+
+async def on_landscapes_done(turn: Turn) -> None:
+    assert turn.conversation is not None
+    ids = [int(i) for i in turn.conversation.data.get("landscapes", [])]
+    if not ids:
+        raise InvalidCallback("no landscape chosen")
+    partner = _partner(turn)
+    await turn.uow.partners.set_landscapes(partner, await turn.uow.places.landscapes_by_ids(ids))
+    await _saved(turn, partner)
+
+
+def _partner(turn: Turn) -> Partner:
+    assert turn.partner is not None  # the routes below need Level.PARTNER
+    return turn.partner
+
+
+def _at(step: str) -> tuple[str, str]:
+    return (FLOW, step)
+
+
+ROUTES: tuple[Route, ...] = (
+    Command("settings", show_settings, Level.PARTNER, N_("Your language, time zone and details")),
+    Command("language", change_language, Level.GUEST, N_("Change the language")),
+    Button("set.open", on_open, Level.PARTNER),
+    Button("set.lang", on_language, Level.PARTNER, _at("language")),
+    Button("set.tz", on_timezone_button, Level.PARTNER, _at("timezone")),
+    Step(FLOW, "timezone", on_timezone_text, Level.PARTNER),
+    Step(FLOW, "name", on_name, Level.PARTNER),
+    Step(FLOW, "organisation", on_organisation, Level.PARTNER),
+    Button("set.land", on_landscape_toggle, Level.PARTNER, _at("landscapes")),
+    Button("set.landpage", on_landscape_page, Level.PARTNER, _at("landscapes")),
+    Button("set.landdone", on_landscapes_done, Level.PARTNER, _at("landscapes")),
+)
