@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.access import Level
 from bot.callbacks import InvalidCallback
-from bot.i18n import N_, escape
+from bot.i18n import N_
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Keyboard, Turn
 from handlers import onboarding
@@ -39,8 +39,12 @@ def _settings_screen(turn: Turn) -> tuple[str, Keyboard]:
         "organisation": partner.organisation,
         "landscapes": landscapes,
     }
-    lines = [f"<b>{t.gettext('Your settings')}</b>"]
-    lines += [f"{t.gettext(_LABELS[key])}: {escape(values[key])}" for key in FIELDS]
+    heading = t.gettext("Your settings")
+    lines = [f"<b>{heading}</b>"]
+    lines += [
+        t.gettext("{label}: {value}", label=t.gettext(_LABELS[key]), value=values[key])
+        for key in FIELDS
+    ]
     lines.append(
         t.gettext(
             "Kind of partner: {kind}", kind=steps.stakeholder_label(t, partner.stakeholder_type)

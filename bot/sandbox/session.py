@@ -1,0 +1,95 @@
+"""`landscape-bot sandbox`: the real bot against the local Bot API server, with demo content and
+a chat in the terminal — no token, no network."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+
+from bot.app import build_services
+from bot.content import apply_content, parse_content
+from bot.runner import serve
+from bot.sandbox.api_server import LocalBotApi
+from bot.sandbox.terminal import chat_in_terminal
+from bot.settings import AccessSettings, Settings, TelegramSettings, WebhookSettings
+from storage.models import Role, StakeholderType, utcnow
+from storage.uow import UnitOfWork
+
+# Only the local server knows this token; it must merely have the shape of a real one.
+SANDBOX_TOKEN = "100000001:sandbox-token-for-the-local-bot-api"  # noqa: S105
+EXAMPLE_CONTENT = Path(__file__).parents[2] / "examples" / "content.toml"
+USERS = {"partner": (424242, "Partner"), "admin": (1000, "Admin")}
+# Registered demo partners, so an admin has someone to grant roles to.
+DEMO_PARTNERS = [
+    (7001, "Sokha Chan", "Kampong Speu community forest", StakeholderType.COMMUNITY, "km",
+     "Asia/Phnom_Penh", "flrm-cambodia"),
+    (7002, "Amina Benali", "Atlas Reforestation NGO", StakeholderType.NGO, "ar",
+     "Africa/Casablanca", "flrm-morocco"),
+    (7003, "María Quispe", "Regional forest office", StakeholderType.GOVERNMENT, "es",
+     "America/Lima", "flrm-peru"),
+]  # fmt: skip
+
+
+async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bool) -> None:
+    user_id, first_name = USERS[role]
+    if fresh:
+        _remove_sqlite_files(database)
+    logging.getLogger().setLevel(logging.WARNING)  # keep the terminal for the chat
+    async with LocalBotApi(SANDBOX_TOKEN) as api:
+        sandbox_settings = settings.model_copy(
+            update={
+                "telegram": TelegramSettings(
+                    token=SANDBOX_TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
+                ),
+                "webhook": WebhookSettings(),
+                "database": settings.database.model_copy(update={"url": database}),
+                "access": AccessSettings(admins=[USERS["admin"][0]]),
+            }
+        )
+        services = build_services(sandbox_settings)
+        await services.db.upgrade()
+        async with services.db.unit_of_work() as uow:
+            await _load_demo(uow)
+        api.add_user(user_id, first_name, language_code=_terminal_language())
+        stop = asyncio.Event()
+        bot = asyncio.create_task(serve(services, stop))
+        who = "an admin" if role == "admin" else "a partner"
+        print(
+            f"Sandbox: you are chatting with the real bot as {who} (data in {database}).\n"
+            "Send /start to begin; :help shows the terminal's keys.\n"
+        )
+        try:
+            await chat_in_terminal(api, user_id)
+        finally:
+            stop.set()
+            await bot
+            await services.db.dispose()
+
+
+async def _load_demo(uow: UnitOfWork) -> None:
+    if EXAMPLE_CONTENT.exists():
+        await apply_content(uow, parse_content(EXAMPLE_CONTENT))
+    for telegram_id, name, organisation, kind, language, zone, landscape_slug in DEMO_PARTNERS:
+        if await uow.partners.by_telegram_id(telegram_id) is not None:
+            continue
+        partner = await uow.partners.create(telegram_id, username=None, language=language)
+        partner.name, partner.organisation, partner.stakeholder_type = name, organisation, kind
+        partner.timezone, partner.role = zone, Role.PARTNER
+        partner.consent_at = partner.joined_at = utcnow()
+        landscape = await uow.places.landscape_by_slug(landscape_slug)
+        await uow.partners.set_landscapes(partner, [landscape] if landscape else [])
+
+
+def _remove_sqlite_files(url: str) -> None:
+    if url.startswith("sqlite+aiosqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite+aiosqlite:///") + suffix).unlink(missing_ok=True)
+
+
+def _terminal_language() -> str | None:
+    """The terminal's language (LANG=fr_FR.UTF-8 → fr-FR), as a phone would send it."""
+    value = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    code = value.split(".", 1)[0].replace("_", "-")
+    return None if code in {"", "C", "POSIX"} else code
