@@ -410,6 +410,10 @@ class LocalBotApi:
         """The user presses a button (the data is not checked against the keyboard)."""
         return self._state.user_press(user_id, message_id, callback_data, chat_id=chat_id)
 
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an already handled update again (Telegram delivers at least once)."""
+        self._state.redeliver(update_id)
+
     def messages(self, chat_id: int) -> list[SentMessage]:
         return self._state.bot_messages(chat_id)
 

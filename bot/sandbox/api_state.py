@@ -423,6 +423,7 @@ class BotApiState:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.updates: list[JsonDict] = []
+        self.history: dict[int, JsonDict] = {}  # every update made, for redelivery tests
         self.update_pulse = Pulse()
         self.answer_pulse = Pulse()
         self.confirmed_offset = 0
@@ -705,9 +706,15 @@ class BotApiState:
         self._next_update_id += 1
         wanted = kind in allowed if allowed is not None else kind not in OPT_IN_UPDATES
         if wanted:  # Telegram never creates updates of kinds the bot did not ask for
-            self.updates.append({"update_id": update_id, kind: payload})
+            self.history[update_id] = {"update_id": update_id, kind: payload}
+            self.updates.append(self.history[update_id])
             self.update_pulse.fire()
         return update_id
+
+    def redeliver(self, update_id: int) -> None:
+        """Offer an update again, as Telegram does when a confirmation was lost."""
+        self.updates.append(self.history[update_id])
+        self.update_pulse.fire()
 
     def confirm(self, offset: int) -> None:
         """Apply a getUpdates offset: forget what it confirms (negative: keep the last -offset)."""

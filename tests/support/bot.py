@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.app import build_services
 from bot.content import apply_content, parse_content
+from bot.i18n import Catalogs
 from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
 from bot.services import Services
@@ -78,6 +79,11 @@ class BotHarness:
                 await apply_content(uow, parse_content(EXAMPLE_CONTENT))
         finally:
             await database.dispose()
+
+    @property
+    def catalogs(self) -> Catalogs:
+        assert self.services is not None
+        return self.services.catalogs
 
     @property
     def db(self) -> Database:

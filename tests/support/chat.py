@@ -12,6 +12,7 @@ and after the message it matched last, so two ``expect`` calls match two success
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from bot.sandbox.api_server import LocalBotApi
 from bot.sandbox.api_state import CallbackAnswer, SentMessage
@@ -57,7 +58,9 @@ class ChatUser:
 
     async def press(self, label: str) -> str:
         """Press the button labelled ``label`` (exact, else a unique substring) on the newest
-        keyboard; returns the callback query id."""
+        keyboard, waiting for it to appear; returns the callback query id."""
+        with contextlib.suppress(AssertionError):  # reported below, with the buttons there are
+            await self.expect_button(label)
         keyboard = self._newest_keyboard()
         if keyboard is None:
             raise AssertionError(f"no keyboard to press {label!r} on\n{self._dump()}")
@@ -70,6 +73,17 @@ class ChatUser:
             problem = "is ambiguous" if len(matches) > 1 else "matches no callback button"
             raise AssertionError(f"button {label!r} {problem}; buttons: {labels}\n{self._dump()}")
         return await self.press_data(keyboard.message_id, matches[0].callback_data)
+
+    async def press_index(self, index: int) -> str:
+        """Press the button at ``index`` (reading order; negative from the end) of the newest
+        keyboard, for tests that must not depend on a translated label."""
+        keyboard = self._newest_keyboard()
+        if keyboard is None:
+            raise AssertionError(f"no keyboard to press button {index} on\n{self._dump()}")
+        buttons = [b for row in keyboard.buttons for b in row if b.callback_data is not None]
+        data = buttons[index].callback_data
+        assert data is not None
+        return await self.press_data(keyboard.message_id, data)
 
     async def press_data(self, message_id: int, callback_data: str) -> str:
         """Press with raw (possibly forged) callback data; returns the callback query id."""
