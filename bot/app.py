@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext
 
@@ -55,7 +55,6 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
         # Replies honour RetryAfter and the group limits; bulk sending has its own sender.
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(PerChatUpdateProcessor())
-        .post_init(_on_start(services))
         .build()
     )
     Pipeline(services, handlers.routes(), handlers.fallbacks()).install(application)
@@ -63,24 +62,20 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
     return application
 
 
-def _on_start(
-    services: Services,
-) -> Callable[[Application], Coroutine[Any, Any, None]]:  # type: ignore[type-arg]
-    async def on_start(application: Application) -> None:  # type: ignore[type-arg]
-        bot = application.bot
-        await publish_defaults(bot, services.catalogs, services.commands)
-        async with services.db.unit_of_work() as uow:
-            staff = await uow.partners.with_roles([Role.COORDINATOR, Role.ADMIN])
-        for partner in staff:
-            if partner.telegram_id is not None:
-                await publish_for(
-                    bot, services.catalogs, services.commands, partner.telegram_id, partner
-                )
-        assert application.job_queue is not None
-        application.job_queue.run_repeating(_prune(services), interval=3600, first=60, name="prune")
-        log.info("bot @%s is up", bot.username)
-
-    return on_start
+async def on_start(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """Once connected: publish the command menus and schedule housekeeping."""
+    bot = application.bot
+    await publish_defaults(bot, services.catalogs, services.commands)
+    async with services.db.unit_of_work() as uow:
+        staff = await uow.partners.with_roles([Role.COORDINATOR, Role.ADMIN])
+    for partner in staff:
+        if partner.telegram_id is not None:
+            await publish_for(
+                bot, services.catalogs, services.commands, partner.telegram_id, partner
+            )
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(_prune(services), interval=3600, first=60, name="prune")
+    log.info("bot @%s is up", bot.username)
 
 
 def _prune(

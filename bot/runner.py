@@ -10,7 +10,7 @@ import signal
 from aiohttp import web
 from telegram import Update
 
-from bot.app import build_application, build_services
+from bot.app import build_application, build_services, on_start
 from bot.services import Services
 from bot.settings import Settings
 from bot.webhook import webhook_app
@@ -29,12 +29,15 @@ async def run_bot(settings: Settings, *, migrate: bool, stop: asyncio.Event | No
         await services.db.dispose()
 
 
-async def serve(services: Services, stop: asyncio.Event) -> None:
-    """Run until `stop` is set."""
+async def serve(
+    services: Services, stop: asyncio.Event, ready: asyncio.Event | None = None
+) -> None:
+    """Run until `stop` is set; set `ready` once updates are being received."""
     application = build_application(services)
     webhook = services.settings.webhook
     async with application:
         await application.start()
+        await on_start(application, services)
         runner: web.AppRunner | None = None
         if webhook.url:
             runner = web.AppRunner(webhook_app(application, services))
@@ -52,6 +55,8 @@ async def serve(services: Services, stop: asyncio.Event) -> None:
             await application.bot.delete_webhook()
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=30)
             log.info("receiving updates by long polling")
+        if ready is not None:
+            ready.set()
         await stop.wait()
         log.info("stopping")
         if application.updater is not None and application.updater.running:

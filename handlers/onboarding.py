@@ -271,7 +271,8 @@ async def _finish(turn: Turn, conversation: Conversation) -> None:
     )
     turn.partner = partner
     turn.t = turn.services.catalogs.translator(partner.language, partner.timezone)
-    await turn.settle(turn.t.gettext("Time zone: {zone}", zone=partner.timezone))
+    zone = steps.zone_label(partner.timezone, turn.services.clock())
+    await turn.settle(turn.t.gettext("Time zone: {zone}", zone=zone))
     await turn.reply(
         turn.t.gettext("Welcome aboard, {name}! You are registered.", name=partner.name),
         main_menu(turn),

@@ -39,8 +39,9 @@ class BotHarness:
     async def start(self) -> None:
         self.services = build_services(self.settings, clock=lambda: self.clock())
         await self.services.db.upgrade()
-        self._stop = asyncio.Event()
-        self._task = asyncio.create_task(serve(self.services, self._stop))
+        self._stop, ready = asyncio.Event(), asyncio.Event()
+        self._task = asyncio.create_task(serve(self.services, self._stop, ready))
+        await asyncio.wait_for(ready.wait(), timeout=10)
 
     async def stop(self) -> None:
         assert self._stop is not None
