@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 ENV_PREFIX = "LANDSCAPE_BOT_"
 CONFIG_ENV = "LANDSCAPE_BOT_CONFIG"
@@ -62,6 +63,11 @@ class WebhookSettings(_Section):
     secret: SecretStr | None = None
     listen: str = "0.0.0.0"  # noqa: S104 - a container must listen on all interfaces
     port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("url", "secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("secret")
     @classmethod
@@ -143,9 +149,11 @@ class Settings(BaseSettings):
         return env_settings, init_settings
 
     def secrets(self) -> list[str]:
-        """Every secret value in force, for log redaction."""
+        """Every secret value in force, for log redaction (the database password too)."""
         values = [self.telegram.token, self.webhook.secret]
-        return [v.get_secret_value() for v in values if v is not None]
+        found = [v.get_secret_value() for v in values if v is not None]
+        password = make_url(self.database.url).password
+        return [*found, str(password)] if password else found
 
     def require_token(self) -> str:
         if self.telegram.token is None:
@@ -182,7 +190,8 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def _describe(error: Mapping[str, Any]) -> str:
     key = ".".join(str(part) for part in error["loc"])
-    env_name = ENV_PREFIX + "__".join(str(part).upper() for part in error["loc"])
+    names = [str(part).upper() for part in error["loc"] if isinstance(part, str)][:2]
+    env_name = ENV_PREFIX + "__".join(names)
     if error["type"] == "extra_forbidden":
         return f"{key}: unknown setting (check the spelling against config.example.toml)"
     message = str(error["msg"]).removeprefix("Value error, ")
