@@ -99,10 +99,6 @@ class Pipeline:
         button = self.buttons.get(callback.action)
         if button is None:
             raise InvalidCallback(f"unknown action {callback.action}")
-        conversation = turn.conversation
-        at = (conversation.flow, conversation.step) if conversation else None
-        if button.step is not None and button.step != at:
-            raise InvalidCallback(f"{callback.action} pressed outside its step")
         return button
 
     async def _resolve_text(self, turn: Turn) -> Route | None:
@@ -137,6 +133,7 @@ class Pipeline:
                 turn = await self._begin_turn(update, context, uow)
                 route = await resolve(turn)
                 if route is not None and await self._authorized(turn, route):
+                    _check_step(turn, route)
                     await route.handler(turn)
         except InvalidCallback as error:
             # Forged, outdated or out-of-step button: the unit of work rolled back; say so kindly.
@@ -197,6 +194,15 @@ class Pipeline:
         else:
             await turn.reply(text)
         return False
+
+
+def _check_step(turn: Turn, route: Route) -> None:
+    """A button made for one step of a flow is stale at any other moment."""
+    if isinstance(route, Button) and route.step is not None:
+        conversation = turn.conversation
+        at = (conversation.flow, conversation.step) if conversation else None
+        if route.step != at:
+            raise InvalidCallback(f"{route.action} pressed outside its step")
 
 
 def _route_name(route: Route) -> str:

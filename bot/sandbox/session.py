@@ -21,8 +21,9 @@ from storage.uow import UnitOfWork
 SANDBOX_TOKEN = "100000001:sandbox-token-for-the-local-bot-api"  # noqa: S105
 EXAMPLE_CONTENT = Path(__file__).parents[2] / "examples" / "content.toml"
 USERS = {"partner": (424242, "Partner"), "admin": (1000, "Admin")}
+DemoProfile = tuple[int, str, str, StakeholderType, str, str, str]
 # Registered demo partners, so an admin has someone to grant roles to.
-DEMO_PARTNERS = [
+DEMO_PARTNERS: list[DemoProfile] = [
     (7001, "Sokha Chan", "Kampong Speu community forest", StakeholderType.COMMUNITY, "km",
      "Asia/Phnom_Penh", "flrm-cambodia"),
     (7002, "Amina Benali", "Atlas Reforestation NGO", StakeholderType.NGO, "ar",
@@ -50,9 +51,13 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
         )
         services = build_services(sandbox_settings)
         await services.db.upgrade()
+        language_code = _terminal_language()
         async with services.db.unit_of_work() as uow:
             await _load_demo(uow)
-        api.add_user(user_id, first_name, language_code=_terminal_language())
+            if role == "admin":  # an admin is already registered, so admin tools work at once
+                language = services.catalogs.choose(None, language_code)
+                await _register(uow, _admin_profile(user_id, language))
+        api.add_user(user_id, first_name, language_code=language_code)
         stop = asyncio.Event()
         bot = asyncio.create_task(serve(services, stop))
         who = "an admin" if role == "admin" else "a partner"
@@ -71,15 +76,33 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
 async def _load_demo(uow: UnitOfWork) -> None:
     if EXAMPLE_CONTENT.exists():
         await apply_content(uow, parse_content(EXAMPLE_CONTENT))
-    for telegram_id, name, organisation, kind, language, zone, landscape_slug in DEMO_PARTNERS:
-        if await uow.partners.by_telegram_id(telegram_id) is not None:
-            continue
-        partner = await uow.partners.create(telegram_id, username=None, language=language)
-        partner.name, partner.organisation, partner.stakeholder_type = name, organisation, kind
-        partner.timezone, partner.role = zone, Role.PARTNER
-        partner.consent_at = partner.joined_at = utcnow()
-        landscape = await uow.places.landscape_by_slug(landscape_slug)
-        await uow.partners.set_landscapes(partner, [landscape] if landscape else [])
+    for profile in DEMO_PARTNERS:
+        await _register(uow, profile)
+
+
+def _admin_profile(user_id: int, language: str) -> DemoProfile:
+    secretariat = "Partnership secretariat"
+    return (
+        user_id,
+        "Sandbox Admin",
+        secretariat,
+        StakeholderType.NGO,
+        language,
+        "UTC",
+        "flrm-cambodia",
+    )
+
+
+async def _register(uow: UnitOfWork, profile: DemoProfile) -> None:
+    telegram_id, name, organisation, kind, language, zone, landscape_slug = profile
+    if await uow.partners.by_telegram_id(telegram_id) is not None:
+        return
+    partner = await uow.partners.create(telegram_id, username=None, language=language)
+    partner.name, partner.organisation, partner.stakeholder_type = name, organisation, kind
+    partner.timezone, partner.role = zone, Role.PARTNER
+    partner.consent_at = partner.joined_at = utcnow()
+    landscape = await uow.places.landscape_by_slug(landscape_slug)
+    await uow.partners.set_landscapes(partner, [landscape] if landscape else [])
 
 
 def _remove_sqlite_files(url: str) -> None:

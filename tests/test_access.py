@@ -1,0 +1,111 @@
+"""Every restricted command and button is refused for a partner, by the one check in the
+pipeline — whatever the handler does, it never runs."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from telegram import Update
+
+import handlers
+from bot.access import Level
+from bot.routing import Button, Command
+from bot.updates import PerChatUpdateProcessor
+from tests.support.bot import BotHarness
+from tests.test_onboarding import register
+
+RESTRICTED_COMMANDS = [
+    r.name for r in handlers.routes() if isinstance(r, Command) and r.level > Level.PARTNER
+]
+RESTRICTED_BUTTONS = [
+    r.action for r in handlers.routes() if isinstance(r, Button) and r.level > Level.PARTNER
+]
+
+
+def test_there_are_restricted_routes_to_check() -> None:
+    assert {"grant", "revoke", "invite"} <= set(RESTRICTED_COMMANDS)
+    assert RESTRICTED_BUTTONS
+
+
+async def test_partner_is_refused_every_restricted_route(bot: BotHarness) -> None:
+    partner = bot.user(7001, "Pat", language_code="ko")
+    await register(bot, partner, language="ko", name="Pat Kim")
+    refusal = bot.catalogs.translator("ko").gettext("Sorry, only admins can do that.")
+    for name in RESTRICTED_COMMANDS:
+        await partner.send(f"/{name} 7001 coordinator")
+        await partner.expect(refusal)
+    message_id = partner.last.message_id
+    codec = bot.services.codec if bot.services else None
+    assert codec is not None
+    for action in RESTRICTED_BUTTONS:
+        # Correctly signed data, as if copied from an admin's keyboard.
+        await partner.press_data(message_id, codec.encode(action, 7001))
+        await partner.expect_answer(refusal)
+    async with bot.db.unit_of_work() as uow:
+        me = await uow.partners.by_telegram_id(7001)
+        refused = await uow.audit.recent("access.refused", limit=100)
+        changed = await uow.audit.recent("role.changed")
+    assert me is not None
+    assert me.role == "partner"
+    assert len(refused) == len(RESTRICTED_COMMANDS) + len(RESTRICTED_BUTTONS)
+    assert not changed
+
+
+async def test_a_registered_partner_survives_a_restart(bot: BotHarness) -> None:
+    partner = bot.user(7002, "Ren", language_code="ar")
+    await register(bot, partner, language="ar", name="Ren Haddad")
+    await bot.restart()
+    await partner.send("/start")
+    ar = bot.catalogs.translator("ar")
+    await partner.expect(
+        ar.gettext("Welcome back, {name}! What would you like to do?", name="Ren Haddad")
+    )
+
+
+def _update(update_id: int, chat_id: int) -> Update:
+    return Update.de_json(
+        {
+            "update_id": update_id,
+            "message": {
+                "message_id": update_id,
+                "date": 0,
+                "chat": {"id": chat_id, "type": "private"},
+                "text": "x",
+            },
+        },
+        None,
+    )
+
+
+async def test_one_chat_in_order_different_chats_at_once() -> None:
+    processor = PerChatUpdateProcessor(max_concurrent_updates=8)
+    log: list[str] = []
+
+    async def work(name: str) -> None:
+        log.append(f"{name}+")
+        await asyncio.sleep(0.05)
+        log.append(f"{name}-")
+
+    await asyncio.gather(
+        processor.process_update(_update(1, 10), work("a1")),
+        processor.process_update(_update(2, 10), work("a2")),
+        processor.process_update(_update(3, 20), work("b1")),
+    )
+    assert log.index("a1-") < log.index("a2+")  # same chat: one after the other
+    assert log.index("b1+") < log.index("a1-")  # another chat: alongside
+    assert not processor._locks  # idle chats are forgotten
+
+
+@pytest.mark.parametrize("hours", [47, 49])
+async def test_old_update_ids_are_pruned(bot: BotHarness, hours: int) -> None:
+    from datetime import timedelta
+
+    from bot.app import HANDLED_UPDATE_RETENTION
+
+    async with bot.db.unit_of_work() as uow:
+        await uow.updates.claim(5)
+    later = bot.clock() + timedelta(hours=hours)
+    async with bot.db.unit_of_work() as uow:
+        removed = await uow.updates.prune(later - HANDLED_UPDATE_RETENTION)
+    assert removed == (1 if hours > 48 else 0)
