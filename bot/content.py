@@ -4,14 +4,13 @@ whole and written in one transaction, so a bad file changes nothing."""
 from __future__ import annotations
 
 import tomllib
-import zoneinfo
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.settings import SHIPPED_LANGUAGES
+from bot.settings import SHIPPED_LANGUAGES, iana_zone
 from storage.uow import UnitOfWork
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -57,11 +56,7 @@ class LandscapeEntry(_Entry):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError("expected an IANA time zone such as Asia/Phnom_Penh") from None
-        return value
+        return iana_zone(value)
 
 
 class Content(_Entry):

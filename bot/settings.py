@@ -28,6 +28,15 @@ _TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 SHIPPED_LANGUAGES = ("en", "fr", "es", "ar", "km", "ko")
 
 
+def iana_zone(value: str) -> str:
+    """`value` if it names an IANA time zone, else a ValueError with an example."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone such as Asia/Phnom_Penh") from None
+    return value
+
+
 class ConfigError(Exception):
     """Settings could not be loaded; `problems` holds one human-readable line per problem."""
 
@@ -113,11 +122,7 @@ class LocaleSettings(_Section):
     @field_validator("default_timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError("expected an IANA time zone such as Asia/Phnom_Penh") from None
-        return value
+        return iana_zone(value)
 
 
 class LoggingSettings(_Section):

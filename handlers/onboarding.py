@@ -205,13 +205,8 @@ async def on_stakeholder(turn: Turn) -> None:
 
 
 async def on_landscape_toggle(turn: Turn) -> None:
+    _chosen, page = await steps.toggle_landscape(turn)
     assert turn.conversation is not None
-    landscape_id, page = turn.arg_int(0), turn.arg_int(1)
-    if await turn.uow.places.landscape(landscape_id) is None:
-        raise InvalidCallback(str(landscape_id))
-    chosen = [int(i) for i in turn.conversation.data.get("landscapes", [])]
-    chosen = steps.toggled(chosen, landscape_id)
-    await turn.uow.conversations.move(turn.conversation, "landscapes", landscapes=chosen)
     await _ask_landscapes(turn, turn.conversation.data, page)
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton
 
+from bot.callbacks import InvalidCallback
 from bot.i18n import N_, Translator, utc_offset
 from bot.turn import Keyboard, Turn
 from storage.models import Landscape, StakeholderType
@@ -113,11 +114,26 @@ def unknown_timezone(t: Translator) -> str:
     )
 
 
-def toggled(chosen: Sequence[int], landscape_id: int) -> list[int]:
-    """The chosen landscapes with one added, or removed if it was there."""
+async def toggle_landscape(turn: Turn) -> tuple[list[int], int]:
+    """Add or remove the pressed landscape in the flow's choice; returns (chosen, page)."""
+    conversation = turn.conversation
+    assert conversation is not None
+    landscape_id, page = turn.arg_int(0), turn.arg_int(1)
+    if await turn.uow.places.landscape(landscape_id) is None:
+        raise InvalidCallback(str(landscape_id))
+    chosen = chosen_landscapes(turn)
     if landscape_id in chosen:
-        return [i for i in chosen if i != landscape_id]
-    return [*chosen, landscape_id]
+        chosen.remove(landscape_id)
+    else:
+        chosen.append(landscape_id)
+    await turn.uow.conversations.move(conversation, conversation.step, landscapes=chosen)
+    return chosen, page
+
+
+def chosen_landscapes(turn: Turn) -> list[int]:
+    conversation = turn.conversation
+    assert conversation is not None
+    return [int(i) for i in conversation.data.get("landscapes", [])]
 
 
 def clean_text(text: str) -> str:

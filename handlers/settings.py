@@ -147,44 +147,34 @@ async def on_timezone_text(turn: Turn) -> None:
 
 async def on_name(turn: Turn) -> None:
     value, hint = steps.read_name(turn.t, turn.text)
-    if hint:
-        await turn.reply(hint)
-        return
-    partner = _partner(turn)
-    partner.name = value
-    await _saved(turn, partner)
+    await _save_text(turn, "name", value, hint)
 
 
 async def on_organisation(turn: Turn) -> None:
     value, hint = steps.read_organisation(turn.t, turn.text)
+    await _save_text(turn, "organisation", value, hint)
+
+
+async def _save_text(turn: Turn, field: str, value: str | None, hint: str | None) -> None:
     if hint:
-        await turn.reply(hint)
+        await turn.reply(hint)  # the question stays open: the partner types again
         return
     partner = _partner(turn)
-    partner.organisation = value
+    setattr(partner, field, value)
     await _saved(turn, partner)
 
 
 async def on_landscape_toggle(turn: Turn) -> None:
-    assert turn.conversation is not None
-    landscape_id, page = turn.arg_int(0), turn.arg_int(1)
-    if await turn.uow.places.landscape(landscape_id) is None:
-        raise InvalidCallback(str(landscape_id))
-    chosen = [int(i) for i in turn.conversation.data.get("landscapes", [])]
-    chosen = steps.toggled(chosen, landscape_id)
-    await turn.uow.conversations.move(turn.conversation, "landscapes", landscapes=chosen)
+    chosen, page = await steps.toggle_landscape(turn)
     await _ask_landscapes(turn, chosen, page)
 
 
 async def on_landscape_page(turn: Turn) -> None:
-    assert turn.conversation is not None
-    chosen = [int(i) for i in turn.conversation.data.get("landscapes", [])]
-    await _ask_landscapes(turn, chosen, max(0, turn.arg_int(0)))
+    await _ask_landscapes(turn, steps.chosen_landscapes(turn), max(0, turn.arg_int(0)))
 
 
 async def on_landscapes_done(turn: Turn) -> None:
-    assert turn.conversation is not None
-    ids = [int(i) for i in turn.conversation.data.get("landscapes", [])]
+    ids = steps.chosen_landscapes(turn)
     if not ids:
         raise InvalidCallback("no landscape chosen")
     partner = _partner(turn)
