@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
@@ -13,6 +14,9 @@ from bot.access import Level, level_of
 from bot.i18n import Catalogs, Translator
 from bot.routing import Command
 from storage.models import Partner
+
+if TYPE_CHECKING:
+    from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +51,11 @@ async def publish_for(
         await bot.set_my_commands(menu, scope=scope)
     except TelegramError as error:
         log.warning("could not set the command menu for chat %s: %s", chat_id, error)
+
+
+def refresh_after_commit(turn: Turn) -> None:
+    """Once the turn commits, republish the user's menu for their new language or role."""
+    services, bot, chat_id = turn.services, turn.context.bot, turn.user.id
+    turn.after_commit(
+        lambda: publish_for(bot, services.catalogs, services.commands, chat_id, turn.partner)
+    )

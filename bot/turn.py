@@ -13,7 +13,6 @@ from telegram.ext import CallbackContext
 
 from bot.callbacks import Callback, InvalidCallback
 from bot.i18n import Translator
-from bot.menus import publish_for
 from bot.services import Services
 from storage.models import Conversation, Partner
 from storage.uow import UnitOfWork
@@ -79,13 +78,6 @@ class Turn:
     def after_commit(self, action: Callable[[], Awaitable[object]]) -> None:
         """Run `action` once the unit of work has committed (e.g. tell another partner)."""
         self._after.append(action)
-
-    async def refresh_menu(self) -> None:
-        """Republish this chat's command menu for the partner's current language and role."""
-        services = self.services
-        await publish_for(
-            self.context.bot, services.catalogs, services.commands, self.user.id, self.partner
-        )
 
     def discard(self) -> None:
         """Forget queued replies: what they announced was rolled back."""

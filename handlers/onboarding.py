@@ -12,6 +12,7 @@ from datetime import datetime
 from bot.access import Level
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_
+from bot.menus import refresh_after_commit
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers import profile_steps as steps
@@ -265,6 +266,7 @@ async def _finish(turn: Turn, conversation: Conversation) -> None:
         "partner.joined", actor=partner, telegram_id=turn.user.id, invite=data.get("invite")
     )
     turn.partner = partner
+    refresh_after_commit(turn)
     turn.t = turn.services.catalogs.translator(partner.language, partner.timezone)
     zone = steps.zone_label(partner.timezone, turn.services.clock())
     await turn.settle(turn.t.gettext("Time zone: {zone}", zone=zone))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.access import Level
 from bot.i18n import N_
+from bot.menus import refresh_after_commit
 from bot.routing import Button, Command, Route
 from bot.turn import Turn
 
@@ -35,7 +36,7 @@ async def on_confirm(turn: Turn) -> None:
         return
     await turn.uow.partners.forget(partner)
     await turn.uow.audit.record("partner.forgotten", actor=partner, telegram_id=None)
-    turn.after_commit(turn.refresh_menu)
+    refresh_after_commit(turn)
     await turn.settle(
         turn.t.gettext("Your personal data has been deleted. Goodbye, and thank you for your work.")
     )

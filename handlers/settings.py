@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.access import Level
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_
+from bot.menus import refresh_after_commit
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Keyboard, Turn
 from handlers import onboarding
@@ -122,7 +123,7 @@ async def on_language(turn: Turn) -> None:
         raise InvalidCallback(code)
     partner = _partner(turn)
     partner.language = code
-    turn.after_commit(turn.refresh_menu)
+    refresh_after_commit(turn)
     await _saved(turn, partner)
 
 
