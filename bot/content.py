@@ -10,7 +10,7 @@ from typing import Any
 from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.settings import SHIPPED_LANGUAGES, iana_zone
+from bot.settings import IanaZone, ShippedLanguage
 from storage.uow import UnitOfWork
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -29,14 +29,7 @@ class _Entry(BaseModel):
 class ProgrammeEntry(_Entry):
     slug: str = Field(pattern=SLUG)
     name: str = Field(min_length=1, max_length=200)
-    default_language: str = "en"
-
-    @field_validator("default_language")
-    @classmethod
-    def _shipped(cls, value: str) -> str:
-        if value not in SHIPPED_LANGUAGES:
-            raise ValueError(f"expected one of {', '.join(SHIPPED_LANGUAGES)}")
-        return value
+    default_language: ShippedLanguage = "en"
 
 
 class LandscapeEntry(_Entry):
@@ -44,7 +37,7 @@ class LandscapeEntry(_Entry):
     programme: str
     name: str = Field(min_length=1, max_length=200)
     country: str = Field(min_length=2, max_length=2)
-    timezone: str
+    timezone: IanaZone
 
     @field_validator("country")
     @classmethod
@@ -52,11 +45,6 @@ class LandscapeEntry(_Entry):
         if value.upper() not in Locale("en").territories:
             raise ValueError("expected an ISO 3166 two-letter country code such as KH")
         return value.upper()
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return iana_zone(value)
 
 
 class Content(_Entry):

@@ -13,9 +13,17 @@ import tomllib
 import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -35,6 +43,16 @@ def iana_zone(value: str) -> str:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValueError("expected an IANA time zone such as Asia/Phnom_Penh") from None
     return value
+
+
+def shipped_language(value: str) -> str:
+    if value not in SHIPPED_LANGUAGES:
+        raise ValueError(f"expected one of {', '.join(SHIPPED_LANGUAGES)}")
+    return value
+
+
+ShippedLanguage = Annotated[str, AfterValidator(shipped_language)]
+IanaZone = Annotated[str, AfterValidator(iana_zone)]
 
 
 class ConfigError(Exception):
@@ -109,20 +127,8 @@ class AccessSettings(_Section):
 
 
 class LocaleSettings(_Section):
-    default_language: str = "en"
-    default_timezone: str = "UTC"
-
-    @field_validator("default_language")
-    @classmethod
-    def _shipped(cls, value: str) -> str:
-        if value not in SHIPPED_LANGUAGES:
-            raise ValueError(f"expected one of {', '.join(SHIPPED_LANGUAGES)}")
-        return value
-
-    @field_validator("default_timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return iana_zone(value)
+    default_language: ShippedLanguage = "en"
+    default_timezone: IanaZone = "UTC"
 
 
 class LoggingSettings(_Section):
