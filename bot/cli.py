@@ -1,4 +1,4 @@
-"""The `landscape-bot` command: run, db upgrade, import, sandbox."""
+"""The `landscape-bot` command: run, db upgrade, import, export-content, sandbox."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.content import ContentError, apply_content, parse_content
+from bot.content import ContentError, apply_content, export_content, read_content_file
 from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 from storage.database import Database
@@ -49,15 +49,33 @@ async def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def _import(args: argparse.Namespace, settings: Settings) -> None:
-    content = parse_content(args.file)
+    content = read_content_file(args.file)
     database = Database(settings.database.url)
     try:
         await database.upgrade()
         async with database.unit_of_work() as uow:
-            programmes, landscapes = await apply_content(uow, content)
+            counts = await apply_content(uow, content)
     finally:
         await database.dispose()
-    print(f"imported {programmes} programmes and {landscapes} landscapes")
+    print(
+        f"imported {counts.programmes} programmes, {counts.landscapes} landscapes, "
+        f"{counts.events} events and {counts.faq} FAQ entries"
+    )
+
+
+async def _export(args: argparse.Namespace, settings: Settings) -> None:
+    database = Database(settings.database.url)
+    try:
+        await database.upgrade()
+        async with database.unit_of_work() as uow:
+            text = await export_content(uow)
+    finally:
+        await database.dispose()
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
 
 
 async def _sandbox(args: argparse.Namespace, settings: Settings) -> None:
@@ -88,6 +106,12 @@ def _parser() -> argparse.ArgumentParser:
     content = commands.add_parser("import", parents=[common], help="import programme content")
     content.add_argument("file", type=Path, help="a TOML content file, e.g. examples/content.toml")
     content.set_defaults(action=_import)
+
+    export = commands.add_parser(
+        "export-content", parents=[common], help="print programme content in the import format"
+    )
+    export.add_argument("-o", "--output", type=Path, default=None, help="write to this file")
+    export.set_defaults(action=_export)
 
     sandbox = commands.add_parser(
         "sandbox", parents=[common], help="try the bot in the terminal, no token or network needed"

@@ -48,20 +48,21 @@ class Database:
         async with self._sessions() as session:
             yield session
 
-    async def upgrade(self) -> None:
-        """Apply every Alembic migration not applied yet."""
+    async def upgrade(self, revision: str = "head") -> None:
+        """Apply every Alembic migration not applied yet (up to `revision`)."""
         async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+            await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
-def _upgrade(connection: Connection) -> None:
+def alembic_config(connection: Connection) -> Config:
+    """Alembic's configuration for running migrations on an open connection."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    return config
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

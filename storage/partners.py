@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,6 +65,24 @@ class Partners:
 
     async def with_roles(self, roles: Sequence[Role]) -> Sequence[Partner]:
         query = select(Partner).where(Partner.role.in_(roles), Partner.telegram_id.is_not(None))
+        return (await self._session.scalars(query)).all()
+
+    async def coordinators_of(self, landscape_ids: Collection[int]) -> Sequence[Partner]:
+        """Registered coordinators who work in any of these landscapes, by name."""
+        if not landscape_ids:
+            return []
+        query = (
+            select(Partner)
+            .join(PartnerLandscape, PartnerLandscape.partner_id == Partner.id)
+            .where(
+                PartnerLandscape.landscape_id.in_(list(landscape_ids)),
+                Partner.role == Role.COORDINATOR,
+                Partner.joined_at.is_not(None),
+                Partner.status == PartnerStatus.ACTIVE,
+            )
+            .distinct()
+            .order_by(func.lower(Partner.name), Partner.id)
+        )
         return (await self._session.scalars(query)).all()
 
     async def set_landscapes(self, partner: Partner, landscapes: Sequence[Landscape]) -> None:

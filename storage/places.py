@@ -1,4 +1,4 @@
-"""Programmes and their landscapes: where partners work."""
+"""Landscapes: where partners work."""
 
 from __future__ import annotations
 
@@ -35,23 +35,6 @@ class Places:
     async def landscape_by_slug(self, slug: str) -> Landscape | None:
         query = select(Landscape).where(Landscape.slug == slug)
         return (await self._session.scalars(query)).one_or_none()
-
-    async def programme_by_slug(self, slug: str) -> Programme | None:
-        query = select(Programme).where(Programme.slug == slug)
-        return (await self._session.scalars(query)).one_or_none()
-
-    async def programmes(self) -> Sequence[Programme]:
-        return (await self._session.scalars(select(Programme).order_by(Programme.name))).all()
-
-    async def upsert_programme(self, slug: str, *, name: str, default_language: str) -> Programme:
-        programme = await self.programme_by_slug(slug)
-        if programme is None:
-            programme = Programme(slug=slug)
-            self._session.add(programme)
-        programme.name = name
-        programme.default_language = default_language
-        await self._session.flush()
-        return programme
 
     async def upsert_landscape(
         self, slug: str, *, programme: Programme, name: str, country: str, timezone: str

@@ -6,9 +6,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import AuditLog
 from storage.conversations import Conversations
+from storage.events import Events
+from storage.faq import FaqEntries
 from storage.invites import Invites
 from storage.partners import Partners
 from storage.places import Places
+from storage.programmes import Programmes
+from storage.questions import Questions
 from storage.updates import HandledUpdates
 
 
@@ -17,6 +21,10 @@ class UnitOfWork:
         self.session = session
         self.partners = Partners(session)
         self.places = Places(session)
+        self.programmes = Programmes(session)
+        self.events = Events(session)
+        self.faq = FaqEntries(session)
+        self.questions = Questions(session)
         self.invites = Invites(session)
         self.audit = AuditLog(session)
         self.conversations = Conversations(session)

@@ -1,5 +1,5 @@
-"""Programme content import: the example file loads, re-importing updates in place, and a bad
-file names every problem and imports nothing."""
+"""Programme content files: the example loads, re-importing updates in place, an export imports
+back to the same content, and a bad file names every problem and imports nothing."""
 
 from __future__ import annotations
 
@@ -8,51 +8,160 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.content import ContentError, apply_content, parse_content
+from bot.content import ContentError, apply_content, export_content, read_content
+from bot.content import read_content_file as read_file
 from storage.database import Database
 from tests.support.bot import EXAMPLE_CONTENT
 
+EVENT = """
+[[events]]
+slug = "meeting"
+programme = "flrm"
+title = {{ en = "{title}" }}
+starts = {starts}
+ends = {ends}
+timezone = "{zone}"
+"""
+
+
+def _event(
+    title: str = "Meeting",
+    starts: str = "2030-01-10T14:00:00",
+    ends: str = "2030-01-10T16:00:00",
+    zone: str = "Asia/Phnom_Penh",
+) -> bytes:
+    return EVENT.format(title=title, starts=starts, ends=ends, zone=zone).encode()
+
+
+async def _load_example(database: Database) -> None:
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_file(EXAMPLE_CONTENT))
+
 
 async def test_example_content_imports_and_reimports_in_place(database: Database) -> None:
-    content = parse_content(EXAMPLE_CONTENT)
+    content = read_file(EXAMPLE_CONTENT)
     for _ in range(2):
         async with database.unit_of_work() as uow:
-            assert await apply_content(uow, content) == (2, 10)
+            counts = await apply_content(uow, content)
+    assert (counts.programmes, counts.landscapes, counts.events, counts.faq) == (2, 10, 2, 6)
     async with database.unit_of_work() as uow:
         landscapes = await uow.places.landscapes()
-        programmes = await uow.places.programmes()
+        programmes = await uow.programmes.all()
+        events = await uow.events.all()
+        faq = await uow.faq.all()
     assert len(landscapes) == 10
+    assert len(events) == 2
+    assert len(faq) == 6
     assert {p.slug for p in programmes} == {"flrm", "lpa"}
+    flrm = next(p for p in programmes if p.slug == "flrm")
+    assert set(flrm.name) == {"en", "fr", "es", "ar", "km", "ko"}
+    assert flrm.figures
     vanuatu = next(landscape for landscape in landscapes if landscape.slug == "flrm-vanuatu")
     assert (vanuatu.country, vanuatu.timezone) == ("VU", "Pacific/Efate")
 
 
-def test_a_bad_file_names_every_problem(tmp_path: Path) -> None:
-    bad = tmp_path / "content.toml"
-    bad.write_text(
-        '[[programmes]]\nslug = "Bad Slug"\nname = "X"\n'
-        '[[landscapes]]\nslug = "y"\nprogramme = "nope"\nname = "Y"\ncountry = "QQ"\n'
-        'timezone = "Mars/Olympus"\n'
-    )
+async def test_local_times_are_read_in_the_events_own_zone(database: Database) -> None:
+    await _load_example(database)
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content(_event(), "file"))
+        event = await uow.events.by_slug("meeting")
+    assert event is not None
+    assert event.starts_at.isoformat() == "2030-01-10T07:00:00+00:00"  # 14:00 in UTC+7
+
+
+async def test_an_export_imports_back_to_the_same_content(
+    database: Database, tmp_path: Path
+) -> None:
+    await _load_example(database)
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content(_event(title="Fire & <drought>"), "file"))
+        first = await export_content(uow)
+    copy = Database(f"sqlite+aiosqlite:///{tmp_path / 'copy.db'}")
+    try:
+        await copy.upgrade()
+        async with copy.unit_of_work() as uow:
+            await apply_content(uow, read_content(first.encode(), "export"))
+        async with copy.unit_of_work() as uow:
+            second = await export_content(uow)
+    finally:
+        await copy.dispose()
+    assert second == first
+    assert "Fire & <drought>" in first  # stored verbatim; escaped only where shown
+
+
+async def test_a_moved_event_is_resequenced(database: Database) -> None:
+    await _load_example(database)
+    for starts, ends in (
+        ("2030-01-10T14:00:00", "2030-01-10T16:00:00"),
+        ("2030-01-11T14:00:00", "2030-01-11T16:00:00"),
+    ):
+        async with database.unit_of_work() as uow:
+            await apply_content(uow, read_content(_event(starts=starts, ends=ends), "file"))
+    async with database.unit_of_work() as uow:
+        event = await uow.events.by_slug("meeting")
+    assert event is not None
+    assert event.sequence == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (_event(ends="2030-01-10T13:00:00"), "events[0] (meeting): ends: must be after starts"),
+        (_event(zone="Mars/Olympus"), "events[0] (meeting).timezone:"),
+        (
+            b'[[faq]]\nslug = "big"\nquestion = "Q?"\nanswer = "' + b"x" * 3001 + b'"\n',
+            "faq[0] (big).answer.:",
+        ),
+        (b'[[programmes]]\nslug = "Bad Slug"\nname = "X"\n', "programmes[0] (Bad Slug).slug:"),
+        (
+            b'[[landscapes]]\nslug = "y"\nprogramme = "flrm"\nname = "Y"\ncountry = "QQ"\n'
+            b'timezone = "Asia/Phnom_Penh"\n',
+            "landscapes[0] (y).country:",
+        ),
+        (b"[[events]\n", "not valid TOML"),
+        (b'[[unknown]]\nslug = "x"\n', "unknown: Extra inputs are not permitted"),
+    ],
+)
+def test_a_bad_file_names_the_entry_and_field(data: bytes, problem: str) -> None:
     with pytest.raises(ContentError) as raised:
-        parse_content(bad)
-    problems = raised.value.problems
-    assert any(p.startswith("programmes[0] (Bad Slug).slug:") for p in problems)
-    assert any(p.startswith("landscapes[0] (y).country:") for p in problems)
-    assert any(p.startswith("landscapes[0] (y).timezone:") for p in problems)
+        read_content(data, "file")
+    assert any(problem in p for p in raised.value.problems), raised.value.problems
 
 
-def test_landscapes_must_name_a_known_programme(tmp_path: Path) -> None:
-    bad = tmp_path / "content.toml"
-    bad.write_text(
-        '[[landscapes]]\nslug = "y"\nprogramme = "nope"\nname = "Y"\ncountry = "KH"\n'
-        'timezone = "Asia/Phnom_Penh"\n'
-    )
-    with pytest.raises(ContentError, match=r"landscapes\[0\] \(y\)\.programme: no programme"):
-        parse_content(bad)
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (
+            _event().replace(b'programme = "flrm"', b'programme = "nope"'),
+            "events[0] (meeting).programme: no programme with slug 'nope'",
+        ),
+        (
+            _event().replace(
+                b'programme = "flrm"', b'programme = "lpa"\nlandscapes = ["flrm-peru"]'
+            ),
+            "'flrm-peru' is not a landscape of programme 'lpa'",
+        ),
+        (
+            _event().replace(b'title = { en = "Meeting" }', 'title = { fr = "Réunion" }'.encode()),
+            "events[0] (meeting).title: needs a text in 'en'",
+        ),
+        (_event() + _event(), "events: slug 'meeting' appears 2 times"),
+    ],
+)
+async def test_problems_found_against_the_database_import_nothing(
+    database: Database, data: bytes, problem: str
+) -> None:
+    await _load_example(database)
+    content = read_content(data, "file")
+    with pytest.raises(ContentError) as raised:
+        async with database.unit_of_work() as uow:
+            await apply_content(uow, content)
+    assert any(problem in p for p in raised.value.problems), raised.value.problems
+    async with database.unit_of_work() as uow:
+        assert await uow.events.by_slug("meeting") is None
 
 
-def test_the_cli_imports_nothing_from_a_bad_file(
+def test_the_cli_imports_nothing_from_a_bad_file_and_exports_what_it_imported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
@@ -61,5 +170,13 @@ def test_the_cli_imports_nothing_from_a_bad_file(
     bad.write_text(EXAMPLE_CONTENT.read_text() + '\n[[landscapes]]\nslug = "z"\n')
     assert main(["import", str(bad)]) == 1
     assert "nothing was imported" in capsys.readouterr().err
+    assert main(["export-content"]) == 0
+    assert "[[programmes]]" not in capsys.readouterr().out
     assert main(["import", str(EXAMPLE_CONTENT)]) == 0
-    assert "imported 2 programmes and 10 landscapes" in capsys.readouterr().out
+    assert "imported 2 programmes, 10 landscapes, 2 events and 6 FAQ entries" in (
+        capsys.readouterr().out
+    )
+    exported = tmp_path / "export.toml"
+    assert main(["export-content", "-o", str(exported)]) == 0
+    assert len(read_file(exported).faq) == 6
+    assert main(["import", str(exported)]) == 0

@@ -7,9 +7,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
 
-from storage.database import Database
+from storage.database import Database, alembic_config
 from storage.models import PartnerStatus, Role, StakeholderType
 
 
@@ -20,9 +22,36 @@ async def test_migrations_build_every_table_on_an_empty_database(database: Datab
             await connection.execute(text("SELECT version_num FROM alembic_version"))
         ).scalar()
     assert {"partner", "programme", "landscape", "partner_landscape", "invite", "audit_entry",
-            "conversation", "handled_update"} <= tables  # fmt: skip
-    assert version == "0001"
+            "conversation", "handled_update", "event", "event_landscape", "faq_entry",
+            "programme_figure", "question"} <= tables  # fmt: skip
+    assert version == "0002"
     await database.upgrade()  # applying again is a no-op
+
+
+async def test_programme_names_survive_the_move_to_per_language_texts(database: Database) -> None:
+    """0002 turns a programme's name into {default language: name}, and back on downgrade."""
+
+    def downgrade(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), "0001")
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(downgrade)
+        await connection.execute(
+            text(
+                "INSERT INTO programme (slug, name, default_language) "
+                "VALUES ('flrm', 'Mécanisme FLRM', 'fr')"
+            )
+        )
+    await database.upgrade()
+    async with database.unit_of_work() as uow:
+        programme = await uow.programmes.by_slug("flrm")
+    assert programme is not None
+    assert programme.name == {"fr": "Mécanisme FLRM"}
+    assert (programme.summary, programme.countries) == ({}, [])
+    async with database.engine.begin() as connection:
+        await connection.run_sync(downgrade)
+        name = (await connection.execute(text("SELECT name FROM programme"))).scalar()
+    assert name == "Mécanisme FLRM"
 
 
 async def test_an_update_is_claimed_once(database: Database) -> None:
@@ -55,7 +84,7 @@ async def test_two_claims_racing_for_one_update(database: Database) -> None:
 
 async def _landscape_id(database: Database) -> int:
     async with database.unit_of_work() as uow:
-        programme = await uow.places.upsert_programme("flrm", name="FLRM", default_language="en")
+        programme = await uow.programmes.upsert("flrm", name={"en": "FLRM"}, default_language="en")
         landscape = await uow.places.upsert_landscape(
             "kh", programme=programme, name="Cambodia", country="KH", timezone="Asia/Phnom_Penh"
         )

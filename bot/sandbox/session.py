@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from bot.app import build_services
-from bot.content import apply_content, parse_content
+from bot.content import apply_content, read_content_file
 from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
 from bot.sandbox.terminal import chat_in_terminal
@@ -75,7 +75,7 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
 
 async def _load_demo(uow: UnitOfWork) -> None:
     if EXAMPLE_CONTENT.exists():
-        await apply_content(uow, parse_content(EXAMPLE_CONTENT))
+        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
     for profile in DEMO_PARTNERS:
         await _register(uow, profile)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.app import build_services
-from bot.content import apply_content, parse_content
+from bot.content import apply_content, read_content_file
 from bot.i18n import Catalogs
 from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
@@ -77,7 +77,7 @@ class BotHarness:
         try:
             await database.upgrade()
             async with database.unit_of_work() as uow:
-                await apply_content(uow, parse_content(EXAMPLE_CONTENT))
+                await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
         finally:
             await database.dispose()
 

@@ -1,0 +1,182 @@
+"""Applying a content file: every cross-reference and default-language text is checked against
+the file and what is already stored, and only then is anything written (by slug: an entry that
+exists is updated in place, one that does not is created; nothing is deleted)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from bot.content.reading import ContentError
+from bot.content.schema import DEFAULT, Content, EventEntry, FaqItem, ProgrammeEntry
+from storage.models import Event, Programme, utcnow
+from storage.uow import UnitOfWork
+
+FALLBACK_LANGUAGE = "en"  # for entries that belong to no programme
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    programmes: int
+    landscapes: int
+    events: int
+    faq: int
+
+
+class _Check:
+    """Collects every problem in the file before anything is written."""
+
+    def __init__(
+        self, content: Content, programmes: dict[str, Programme], landscapes: dict[str, str]
+    ):
+        self.problems: list[str] = []
+        self.languages = {slug: p.default_language for slug, p in programmes.items()}
+        self.languages |= {entry.slug: entry.default_language for entry in content.programmes}
+        self.landscape_programme = landscapes | {e.slug: e.programme for e in content.landscapes}
+        for kind, entries in (
+            ("programmes", content.programmes),
+            ("landscapes", content.landscapes),
+            ("events", content.events),
+            ("faq", content.faq),
+        ):
+            for slug, count in Counter(entry.slug for entry in entries).items():
+                if count > 1:
+                    self.problems.append(f"{kind}: slug {slug!r} appears {count} times")
+
+    def programme(self, where: str, slug: str | None) -> str:
+        """The default language of the programme named (or of partnership-wide content)."""
+        if slug is None:
+            return FALLBACK_LANGUAGE
+        if slug not in self.languages:
+            self.problems.append(f"{where}.programme: no programme with slug {slug!r}")
+            return FALLBACK_LANGUAGE
+        return self.languages[slug]
+
+    def texts(
+        self, where: str, default: str, **fields: dict[str, str]
+    ) -> dict[str, dict[str, str]]:
+        resolved = {}
+        for name, value in fields.items():
+            texts = {
+                default if language == DEFAULT else language: text
+                for language, text in value.items()
+            }
+            if texts and default not in texts:
+                self.problems.append(
+                    f"{where}.{name}: needs a text in {default!r}, the default language"
+                )
+            resolved[name] = texts
+        return resolved
+
+
+async def apply_content(uow: UnitOfWork, content: Content) -> ImportCounts:
+    programmes = {p.slug: p for p in await uow.programmes.all()}
+    stored_landscapes = {place.slug: place for place in await uow.places.landscapes()}
+    owners = {slug: place.programme.slug for slug, place in stored_landscapes.items()}
+    check = _Check(content, programmes, owners)
+    programme_rows = [_programme(check, i, e) for i, e in enumerate(content.programmes)]
+    for i, entry in enumerate(content.landscapes):
+        check.programme(f"landscapes[{i}] ({entry.slug})", entry.programme)
+    event_rows = [_event(check, i, e) for i, e in enumerate(content.events)]
+    faq_rows = [_faq(check, i, e) for i, e in enumerate(content.faq)]
+    if check.problems:
+        raise ContentError(check.problems)
+
+    for slug, fields in programme_rows:
+        programmes[slug] = await uow.programmes.upsert(slug, **fields)
+    for entry in content.landscapes:
+        stored_landscapes[entry.slug] = await uow.places.upsert_landscape(
+            entry.slug,
+            programme=programmes[entry.programme],
+            name=entry.name,
+            country=entry.country,
+            timezone=entry.timezone,
+        )
+    for slug, programme, landscapes, fields in event_rows:
+        cancelled = fields.pop("cancelled")
+        event = await uow.events.by_slug(slug)
+        if event is None:
+            event = await uow.events.add(Event(slug=slug, **fields), [])
+        elif (event.starts_at, event.ends_at) != (fields["starts_at"], fields["ends_at"]):
+            event.sequence += 1
+        for key, value in fields.items():
+            setattr(event, key, value)
+        event.programme_id = programmes[programme].id if programme else None
+        if not cancelled:
+            event.cancelled_at = None
+        elif event.cancelled_at is None:
+            event.cancelled_at = utcnow()
+        await uow.events.set_landscapes(event, [stored_landscapes[s] for s in landscapes])
+    for slug, programme, fields in faq_rows:
+        programme_id = programmes[programme].id if programme else None
+        await uow.faq.upsert(slug, programme_id=programme_id, **fields)
+    return ImportCounts(
+        len(content.programmes), len(content.landscapes), len(content.events), len(content.faq)
+    )
+
+
+def _programme(check: _Check, index: int, entry: ProgrammeEntry) -> tuple[str, dict[str, Any]]:
+    where = f"programmes[{index}] ({entry.slug})"
+    default = entry.default_language
+    fields: dict[str, Any] = check.texts(
+        where,
+        default,
+        name=entry.name,
+        summary=entry.summary,
+        phase=entry.phase,
+        funder=entry.funder,
+        status=entry.status,
+    )
+    if entry.starts and entry.ends and entry.ends < entry.starts:
+        check.problems.append(f"{where}.ends: is before starts")
+    figures = []
+    for n, figure in enumerate(entry.figures):
+        texts = check.texts(f"{where}.figures[{n}]", default, label=figure.label, unit=figure.unit)
+        figures.append({**texts, "value": figure.value, "as_of": figure.as_of})
+    fields |= {
+        "default_language": default,
+        "starts_on": entry.starts,
+        "ends_on": entry.ends,
+        "countries": list(entry.countries),
+        "status_as_of": entry.status_as_of,
+        "figures": figures,
+    }
+    return entry.slug, fields
+
+
+def _event(
+    check: _Check, index: int, entry: EventEntry
+) -> tuple[str, str | None, list[str], dict[str, Any]]:
+    where = f"events[{index}] ({entry.slug})"
+    default = check.programme(where, entry.programme)
+    fields: dict[str, Any] = check.texts(
+        where, default, title=entry.title, description=entry.description, place=entry.place
+    )
+    for slug in entry.landscapes:
+        owner = check.landscape_programme.get(slug)
+        if owner is None:
+            check.problems.append(f"{where}.landscapes: no landscape with slug {slug!r}")
+        elif owner != entry.programme:
+            check.problems.append(
+                f"{where}.landscapes: {slug!r} is not a landscape of programme {entry.programme!r}"
+            )
+    fields |= {
+        "starts_at": entry.starts,
+        "ends_at": entry.ends,
+        "timezone": entry.timezone,
+        "online_url": str(entry.online_url) if entry.online_url else None,
+        "audience": [str(kind) for kind in entry.audience],
+        "cancelled": entry.cancelled,
+    }
+    return entry.slug, entry.programme, list(entry.landscapes), fields
+
+
+def _faq(check: _Check, index: int, entry: FaqItem) -> tuple[str, str | None, dict[str, Any]]:
+    where = f"faq[{index}] ({entry.slug})"
+    default = check.programme(where, entry.programme)
+    fields: dict[str, Any] = check.texts(
+        where, default, question=entry.question, answer=entry.answer
+    )
+    fields["triggers"] = {language: list(phrases) for language, phrases in entry.triggers.items()}
+    return entry.slug, entry.programme, fields

@@ -1,0 +1,56 @@
+"""Reading a content file: TOML syntax, then the schema, with every problem named by entry and
+field ("events[2] (glf-soils).ends: must be after starts")."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.content.schema import Content
+
+MAX_FILE_BYTES = 2_000_000
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def read_content_file(path: Path) -> Content:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError([f"{path}: file not found"]) from None
+    return read_content(data, str(path))
+
+
+def read_content(data: bytes, source: str) -> Content:
+    if len(data) > MAX_FILE_BYTES:
+        raise ContentError([f"{source}: larger than {MAX_FILE_BYTES:,} bytes"])
+    try:
+        raw: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ContentError([f"{source}: not valid TOML: {error}"]) from None
+    try:
+        return Content.model_validate(raw)
+    except ValidationError as error:
+        problems = [_describe(raw, e["loc"], e["msg"]) for e in error.errors()]
+        raise ContentError(list(dict.fromkeys(problems))) from None
+
+
+def _describe(raw: dict[str, Any], loc: tuple[int | str, ...], message: str) -> str:
+    where = str(loc[0])
+    if len(loc) > 1 and isinstance(loc[1], int):
+        entries = raw.get(str(loc[0]), [])
+        entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
+        slug = entry.get("slug", "?") if isinstance(entry, dict) else "?"
+        where = f"{loc[0]}[{loc[1]}] ({slug})"
+        # Pydantic names the union member it tried ("str", "dict[...]"); readers need the field.
+        rest = [str(p) for p in loc[2:] if not str(p).startswith(("dict[", "str", "constrained"))]
+        if rest:
+            where += "." + ".".join(rest)
+    return f"{where}: {message.removeprefix('Value error, ')}"
