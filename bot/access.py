@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection
 
+from storage.events import Viewer
 from storage.models import Partner, PartnerStatus, Role
 
 
@@ -27,6 +28,41 @@ def level_of(partner: Partner | None) -> Level:
     if partner is None or not partner.registered or partner.status == PartnerStatus.FORGOTTEN:
         return Level.GUEST
     return _ROLE_LEVEL[Role(partner.role)]
+
+
+def programmes_of(partner: Partner | None) -> set[int]:
+    """The programmes a partner works in: those of their landscapes."""
+    return {landscape.programme_id for landscape in partner.landscapes} if partner else set()
+
+
+def manages(partner: Partner | None, programme_id: int | None) -> bool:
+    """May this partner edit content of this programme? Admins: any, including
+    partnership-wide content (no programme); coordinators: the programmes they work in."""
+    level = level_of(partner)
+    if level == Level.ADMIN:
+        return True
+    return (
+        level == Level.COORDINATOR
+        and programme_id is not None
+        and programme_id in programmes_of(partner)
+    )
+
+
+def managed_programmes(partner: Partner | None) -> set[int] | None:
+    """The programmes whose content this partner manages; None means every programme."""
+    if level_of(partner) == Level.ADMIN:
+        return None
+    return programmes_of(partner) if level_of(partner) == Level.COORDINATOR else set()
+
+
+def viewer(partner: Partner | None) -> Viewer:
+    """Whose calendar: admins see every event; others what their places and kind allow."""
+    return Viewer(
+        landscape_ids={landscape.id for landscape in partner.landscapes} if partner else set(),
+        programme_ids=programmes_of(partner),
+        stakeholder_type=partner.stakeholder_type if partner else None,
+        sees_all=level_of(partner) == Level.ADMIN,
+    )
 
 
 def settled_role(partner: Partner, admins: Collection[int]) -> Role:

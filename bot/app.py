@@ -11,8 +11,10 @@ from typing import Any
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext
 
 import handlers
+from bot.answers import AnswerIndex
 from bot.callbacks import CallbackCodec, codec_key
 from bot.i18n import Catalogs
+from bot.intents import builtin_phrases
 from bot.menus import publish_defaults, publish_for
 from bot.pipeline import Pipeline
 from bot.routing import Command
@@ -37,6 +39,7 @@ def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow
         db=Database(settings.database.url, echo=settings.database.echo),
         catalogs=Catalogs.load(settings.locale.default_language),
         codec=CallbackCodec(codec_key(token)),
+        answers=AnswerIndex(builtin_phrases()),
         commands=commands,
         clock=clock,
     )

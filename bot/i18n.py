@@ -22,8 +22,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+Moment = datetime  # the Translator has a method named `datetime`
+
 SOURCE_LANGUAGE = "en"
 DOMAIN = "messages"
+# The catalogs' English is British ("programme"); its dates read "Thursday 17 December 2026,
+# 14:00" rather than the US defaults.
+FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def N_(message: str) -> str:
@@ -105,7 +110,7 @@ class Translator:
 
     def __init__(self, language: str, translations: Translations, timezone: str) -> None:
         self.language = language
-        self.locale = Locale.parse(language)
+        self.locale = Locale.parse(FORMAT_LOCALES.get(language, language))
         self.timezone = timezone
         self.zone = ZoneInfo(timezone)
         self._translations = translations
@@ -139,6 +144,34 @@ class Translator:
             local, format=style, tzinfo=self.zone, locale=self.locale
         )
         return f"{text} ({utc_offset(self.zone, value)})"
+
+    def when(self, moment: Moment) -> str:
+        """ "Thursday 17 December 2026, 14:00 (UTC+7)": a moment in the reader's zone."""
+        local = moment.astimezone(self.zone)
+        time = babel.dates.format_time(local, format="short", locale=self.locale)
+        return f"{self._day_and(local, time)} ({utc_offset(self.zone, moment)})"
+
+    def time_span(self, starts: Moment, ends: Moment) -> str:
+        """Start and end; the date once when both fall on the same local day."""
+        first, last = starts.astimezone(self.zone), ends.astimezone(self.zone)
+        if first.date() != last.date():
+            return f"{self.when(starts)} – {self.when(ends)}"
+        times = [
+            babel.dates.format_time(t, format="short", locale=self.locale) for t in (first, last)
+        ]
+        return f"{self._day_and(first, '–'.join(times))} ({utc_offset(self.zone, starts)})"
+
+    def _day_and(self, local: Moment, time: str) -> str:
+        """The full date and a time, joined the locale's way ("{1}, {0}" in English)."""
+        day = babel.dates.format_date(local, format="full", locale=self.locale)
+        pattern = str(babel.dates.get_datetime_format("medium", locale=self.locale))
+        return pattern.replace("'", "").replace("{1}", day).replace("{0}", time)
+
+    def relative(self, moment: Moment, now: Moment) -> str:
+        """ "in 3 days", "2 hours ago", with the locale's plural rules."""
+        return babel.dates.format_timedelta(
+            moment - now, granularity="minute", add_direction=True, locale=self.locale
+        )
 
     def language_name(self, code: str) -> str:
         """A language's own name for itself ("Français"), as a picker shows it."""

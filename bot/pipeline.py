@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.access import Level, level_of, settled_role
 from bot.callbacks import InvalidCallback
 from bot.i18n import Translator
-from bot.routing import Button, Command, Fallbacks, Route, Step
+from bot.routing import Button, Command, Fallbacks, Route, Step, Upload
 from bot.services import Services
 from bot.turn import Turn
 from storage.models import PartnerStatus
@@ -42,6 +42,7 @@ class Pipeline:
         self.commands = {r.name: r for r in routes if isinstance(r, Command)}
         self.buttons = {r.action: r for r in routes if isinstance(r, Button)}
         self.steps = {(r.flow, r.step): r for r in routes if isinstance(r, Step)}
+        self.upload = next((r for r in routes if isinstance(r, Upload)), None)
         self.fallbacks = fallbacks
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -57,6 +58,10 @@ class Pipeline:
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, self._on_text)
         )
         application.add_handler(MessageHandler(private & filters.COMMAND, self._on_unknown_command))
+        if self.upload is not None:
+            application.add_handler(
+                MessageHandler(private & filters.Document.ALL, self._on_document)
+            )
         application.add_handler(MessageHandler(private & ~filters.COMMAND, self._on_other))
 
     def _command_handler(
@@ -79,6 +84,22 @@ class Pipeline:
 
     async def _on_unknown_command(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
         await self._handle(update, context, self._fallback(self.fallbacks.unknown_command))
+
+    async def _on_document(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
+        upload = self.upload
+
+        async def resolve(turn: Turn) -> Route | None:
+            # Only those allowed to upload are told about uploads; to anyone else a document is
+            # just something the bot cannot read, as it is during a flow.
+            if (
+                upload is None
+                or turn.conversation is not None
+                or level_of(turn.partner) < upload.level
+            ):
+                return await self._fallback(self.fallbacks.other_message)(turn)
+            return upload
+
+        await self._handle(update, context, resolve)
 
     async def _on_other(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
         await self._handle(update, context, self._fallback(self.fallbacks.other_message))
@@ -210,6 +231,8 @@ def _route_name(route: Route) -> str:
         return "/" + route.name
     if isinstance(route, Button):
         return route.action
+    if isinstance(route, Upload):
+        return "document"
     return f"{route.flow}.{route.step}"
 
 

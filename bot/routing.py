@@ -43,7 +43,15 @@ class Step:
     level: Level
 
 
-Route = Command | Button | Step
+@dataclass(frozen=True)
+class Upload:
+    """A document sent outside any flow (an admin's content file)."""
+
+    handler: Handler
+    level: Level
+
+
+Route = Command | Button | Step | Upload
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.answers import AnswerIndex
 from bot.callbacks import CallbackCodec
 from bot.i18n import Catalogs
 from bot.routing import Command
@@ -20,5 +21,6 @@ class Services:
     db: Database
     catalogs: Catalogs
     codec: CallbackCodec
+    answers: AnswerIndex
     commands: tuple[Command, ...] = ()  # for /help and the command menus
     clock: Callable[[], datetime] = field(default=utcnow)

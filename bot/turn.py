@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update, User
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Update,
+    User,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext
@@ -14,10 +21,19 @@ from telegram.ext import CallbackContext
 from bot.callbacks import Callback, InvalidCallback
 from bot.i18n import Translator
 from bot.services import Services
+from bot.splitting import split_html
 from storage.models import Conversation, Partner
 from storage.uow import UnitOfWork
 
 Keyboard = Sequence[Sequence[InlineKeyboardButton]]
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    kind: str  # "send", "edit" (the pressed message) or "document"
+    text: str
+    keyboard: Keyboard | None = None
+    file: tuple[str, bytes] | None = None  # (file name, content) of a document
 
 
 @dataclass
@@ -32,7 +48,7 @@ class Turn:
     t: Translator
     callback: Callback | None = None
     args: list[str] = field(default_factory=list)  # command arguments
-    _outbox: list[tuple[str, str, Keyboard | None]] = field(default_factory=list)
+    _outbox: list[_Outgoing] = field(default_factory=list)
     _answer: tuple[str | None, bool] | None = None
     _after: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
@@ -62,13 +78,17 @@ class Turn:
 
     async def reply(self, text: str, keyboard: Keyboard | None = None) -> None:
         """Send a new message to this chat once the unit of work has committed."""
-        self._outbox.append(("send", text, keyboard))
+        self._outbox.append(_Outgoing("send", text, keyboard))
+
+    async def send_document(self, filename: str, data: bytes, caption: str = "") -> None:
+        """Send a file (a calendar entry, an export) once the unit of work has committed."""
+        self._outbox.append(_Outgoing("document", caption, None, (filename, data)))
 
     async def settle(self, text: str, keyboard: Keyboard | None = None) -> None:
         """After a button press, replace the pressed message (so its buttons cannot be pressed
         again); on a text turn, send a new message."""
         kind = "edit" if self.update.callback_query is not None else "send"
-        self._outbox.append((kind, text, keyboard))
+        self._outbox.append(_Outgoing(kind, text, keyboard))
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         """Answer the button press (clients show a spinner until this happens)."""
@@ -90,18 +110,30 @@ class Turn:
         if query is not None:
             text, alert = self._answer or (None, False)
             await query.answer(text, show_alert=alert)
-        for kind, text, keyboard in self._outbox:
-            markup = InlineKeyboardMarkup(keyboard) if keyboard else None
-            if kind == "edit" and query is not None and query.message is not None:
-                await self._edit(text, markup)
-            else:
-                await self.context.bot.send_message(
+        for item in self._outbox:
+            if item.file is not None:
+                await self.context.bot.send_document(
                     self.chat_id,
-                    text,
+                    InputFile(item.file[1], filename=item.file[0]),
+                    caption=item.text or None,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
+                continue
+            # Long texts go out in pieces; the buttons belong under the last one.
+            chunks = split_html(item.text)
+            for n, chunk in enumerate(chunks):
+                last = n == len(chunks) - 1
+                markup = InlineKeyboardMarkup(item.keyboard) if item.keyboard and last else None
+                if n == 0 and item.kind == "edit" and query is not None and query.message:
+                    await self._edit(chunk, markup)
+                else:
+                    await self.context.bot.send_message(
+                        self.chat_id,
+                        chunk,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    )
         self._outbox.clear()
         for action in self._after:
             await action()

@@ -71,16 +71,17 @@ class Partners:
         """Registered coordinators who work in any of these landscapes, by name."""
         if not landscape_ids:
             return []
+        working_there = select(PartnerLandscape.partner_id).where(
+            PartnerLandscape.landscape_id.in_(list(landscape_ids))
+        )
         query = (
             select(Partner)
-            .join(PartnerLandscape, PartnerLandscape.partner_id == Partner.id)
             .where(
-                PartnerLandscape.landscape_id.in_(list(landscape_ids)),
+                Partner.id.in_(working_there),
                 Partner.role == Role.COORDINATOR,
                 Partner.joined_at.is_not(None),
                 Partner.status == PartnerStatus.ACTIVE,
             )
-            .distinct()
             .order_by(func.lower(Partner.name), Partner.id)
         )
         return (await self._session.scalars(query)).all()

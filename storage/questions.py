@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import FaqEntry, Partner, Question
+from storage.models import FaqEntry, Landscape, Partner, PartnerLandscape, Question
 
 QUESTION_LIMIT = 500  # characters kept of a question
 
@@ -27,14 +27,25 @@ class Questions:
         await self._session.flush()
         return question
 
-    async def get(self, question_id: int) -> Question | None:
-        return await self._session.get(Question, question_id)
+    async def get(
+        self, question_id: int, programme_ids: Collection[int] | None = None
+    ) -> Question | None:
+        """One question, if asked within these programmes (None: anywhere)."""
+        query = select(Question).where(Question.id == question_id, *_asked_in(programme_ids))
+        return (await self._session.scalars(query)).one_or_none()
 
-    async def open(self, *, offset: int = 0, limit: int = 10) -> Sequence[Question]:
-        """Not yet answered or dismissed, newest first."""
+    async def open(
+        self, programme_ids: Collection[int] | None = None, *, offset: int = 0, limit: int = 10
+    ) -> Sequence[Question]:
+        """Not yet answered or dismissed, asked within these programmes (None: anywhere), newest
+        first."""
         query = (
             select(Question)
-            .where(Question.answered_by.is_(None), Question.dismissed_at.is_(None))
+            .where(
+                Question.answered_by.is_(None),
+                Question.dismissed_at.is_(None),
+                *_asked_in(programme_ids),
+            )
             .order_by(Question.asked_at.desc(), Question.id.desc())
             .offset(offset)
             .limit(limit)
@@ -56,3 +67,15 @@ class Questions:
     async def dismiss(self, question: Question, at: datetime) -> None:
         question.dismissed_at = at
         await self._session.flush()
+
+
+def _asked_in(programme_ids: Collection[int] | None) -> list[ColumnElement[bool]]:
+    """Questions from partners working in these programmes: what their coordinators see."""
+    if programme_ids is None:
+        return []
+    askers = (
+        select(PartnerLandscape.partner_id)
+        .join(Landscape, Landscape.id == PartnerLandscape.landscape_id)
+        .where(Landscape.programme_id.in_(list(programme_ids)))
+    )
+    return [Question.partner_id.in_(askers)]

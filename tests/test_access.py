@@ -16,32 +16,41 @@ from tests.support.bot import BotHarness
 from tests.test_onboarding import register
 
 RESTRICTED_COMMANDS = [
-    r.name for r in handlers.routes() if isinstance(r, Command) and r.level > Level.PARTNER
+    (r.name, r.level)
+    for r in handlers.routes()
+    if isinstance(r, Command) and r.level > Level.PARTNER
 ]
 RESTRICTED_BUTTONS = [
-    r.action for r in handlers.routes() if isinstance(r, Button) and r.level > Level.PARTNER
+    (r.action, r.level)
+    for r in handlers.routes()
+    if isinstance(r, Button) and r.level > Level.PARTNER
 ]
+REFUSALS = {
+    Level.COORDINATOR: "Sorry, only coordinators and admins can do that.",
+    Level.ADMIN: "Sorry, only admins can do that.",
+}
 
 
 def test_there_are_restricted_routes_to_check() -> None:
-    assert {"grant", "revoke", "invite"} <= set(RESTRICTED_COMMANDS)
-    assert RESTRICTED_BUTTONS
+    commands = {name for name, _ in RESTRICTED_COMMANDS}
+    assert {"grant", "revoke", "invite", "newevent", "setstatus", "faq", "unanswered"} <= commands
+    assert {level for _, level in RESTRICTED_BUTTONS} == {Level.COORDINATOR, Level.ADMIN}
 
 
 async def test_partner_is_refused_every_restricted_route(bot: BotHarness) -> None:
     partner = bot.user(7001, "Pat", language_code="ko")
     await register(bot, partner, language="ko", name="Pat Kim")
-    refusal = bot.catalogs.translator("ko").gettext("Sorry, only admins can do that.")
-    for name in RESTRICTED_COMMANDS:
+    ko = bot.catalogs.translator("ko")
+    for name, level in RESTRICTED_COMMANDS:
         await partner.send(f"/{name} 7001 coordinator")
-        await partner.expect(refusal)
+        await partner.expect(ko.gettext(REFUSALS[level]))
     message_id = partner.last.message_id
     codec = bot.services.codec if bot.services else None
     assert codec is not None
-    for action in RESTRICTED_BUTTONS:
+    for action, level in RESTRICTED_BUTTONS:
         # Correctly signed data, as if copied from an admin's keyboard.
         await partner.press_data(message_id, codec.encode(action, 7001))
-        await partner.expect_answer(refusal)
+        await partner.expect_answer(ko.gettext(REFUSALS[level]))
     async with bot.db.unit_of_work() as uow:
         me = await uow.partners.by_telegram_id(7001)
         refused = await uow.audit.recent("access.refused", limit=100)

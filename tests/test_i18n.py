@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -119,6 +119,36 @@ def test_numbers_and_dates_are_formatted_for_the_locale() -> None:
     guatemala = catalogs.translator("es", "America/Guatemala").datetime(meeting)
     assert "1:00" in guatemala
     assert guatemala.endswith("(UTC-6)")
+
+
+def test_event_times_read_naturally_in_each_zone_and_language() -> None:
+    catalogs = Catalogs.load()
+    meeting = datetime(2026, 12, 17, 7, 0, tzinfo=UTC)
+    english = catalogs.translator("en", "Asia/Phnom_Penh")
+    assert english.when(meeting) == "Thursday, 17 December 2026, 14:00 (UTC+7)"
+    two_hours = english.time_span(meeting, meeting + timedelta(hours=2))
+    assert two_hours == "Thursday, 17 December 2026, 14:00–16:00 (UTC+7)"
+    lima = catalogs.translator("es", "America/Lima").when(meeting)
+    assert lima == "jueves, 17 de diciembre de 2026, 2:00 (UTC-5)"
+    assert "،" in catalogs.translator("ar", "Africa/Casablanca").when(meeting)  # Arabic comma
+    overnight = english.time_span(meeting, meeting + timedelta(hours=20))
+    assert overnight.count("December") == 2
+
+
+def test_relative_times_use_each_languages_plurals() -> None:
+    catalogs = Catalogs.load()
+    now = datetime(2026, 12, 14, 7, 0, tzinfo=UTC)
+    assert catalogs.translator("en").relative(now + timedelta(days=1), now) == "in 1 day"
+    assert catalogs.translator("en").relative(now + timedelta(days=3), now) == "in 3 days"
+    assert catalogs.translator("fr").relative(now + timedelta(days=3), now) == "dans 3 jours"
+    arabic = catalogs.translator("ar")
+    # Arabic has distinct forms for 3-10 and for 11 and more.
+    few, many = (
+        arabic.relative(now + timedelta(days=3), now),
+        arabic.relative(now + timedelta(days=11), now),
+    )
+    assert few.replace("3", "") != many.replace("11", "")
+    assert catalogs.translator("ko").relative(now - timedelta(hours=2), now) == "2시간 전"
 
 
 def test_values_are_escaped_when_filled_in() -> None:

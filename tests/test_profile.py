@@ -71,8 +71,12 @@ async def test_cancel_leaves_a_flow_and_changes_nothing(bot: BotHarness) -> None
     await user.expect(fr.gettext("What is your name?"))
     await user.send("/cancel")
     await user.expect(fr.gettext("Stopped. Nothing was changed."))
-    await user.send("Someone Else")  # no flow any more: not taken as a name
-    await user.expect(fr.gettext("I didn't understand that. Here is what I can do:"))
+    await user.send("Jean Dupont")  # no flow any more: a question, not a name
+    unanswered = fr.gettext(
+        "I don't have an answer to that yet, so I have passed your question on to the "
+        "coordinators. Meanwhile, here is what I can do:"
+    )
+    await user.expect(unanswered[:40])
     await user.send("/cancel")
     await user.expect(fr.gettext("There is nothing to cancel."))
     async with bot.db.unit_of_work() as uow:

@@ -58,7 +58,7 @@ async def add_event(
     now: datetime | None = None,
 ) -> int:
     """An event starting `starts_in` from now, titled in English only; returns its id."""
-    starts = (now or utcnow()) + starts_in
+    starts = ((now or utcnow()) + starts_in).replace(second=0, microsecond=0)
     async with db.unit_of_work() as uow:
         owner = await uow.programmes.by_slug(programme) if programme else None
         places = [await uow.places.landscape_by_slug(slug) for slug in landscapes]

@@ -1,0 +1,161 @@
+"""Questions in partners' own words: each intent in several languages with typos and mixed
+case, guesses offered as buttons when unsure, unanswered questions kept for coordinators, and
+long answers split without breaking lines."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from storage.models import Role
+from tests.support.bot import BotHarness
+from tests.support.people import add_event, add_partner
+
+ZONES = {"en": "Asia/Phnom_Penh", "fr": "Africa/Ouagadougou", "es": "America/Lima",
+         "ar": "Africa/Casablanca", "km": "Asia/Phnom_Penh", "ko": "Asia/Seoul"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("fr", "c'est quand la prochaine réunion ?"),
+        ("fr", "PROCHAINE REUNION"),
+        ("en", "When is the nxt meeting?"),
+        ("es", "¿cuándo es la próxima reunion?"),
+        ("ar", "متى الاجتماع القادم؟"),
+    ],
+)
+async def test_next_meeting_in_own_words(bot: BotHarness, language: str, question: str) -> None:
+    await add_partner(bot.db, 5201, language=language, timezone=ZONES[language])
+    await add_event(bot.db, "Progress meeting", starts_in=timedelta(days=2))
+    user = bot.user(5201, "P", language_code=language)
+    await user.send(question)
+    card = await user.expect("Progress meeting")
+    assert "(UTC" in card.text
+    t = bot.catalogs.translator(language)
+    assert t.gettext("📅 Add to calendar") in user.buttons()
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("en", "where are we with the programme?"),
+        ("fr", "où en est le programme"),
+        ("es", "Estado del PROGRAMA"),
+        ("ko", "프로그램 진행 상황"),
+    ],
+)
+async def test_programme_status_in_own_words(bot: BotHarness, language: str, question: str) -> None:
+    await add_partner(bot.db, 5202, language=language, timezone=ZONES[language])
+    user = bot.user(5202, "P", language_code=language)
+    await user.send(question)
+    await user.expect("FLRM")
+    t = bot.catalogs.translator(language)
+    assert t.gettext("Landscapes") in user.buttons()
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [("en", "HELP me please"), ("fr", "aide"), ("es", "ayuda"), ("km", "ជំនួយ")],
+)
+async def test_help_in_own_words(bot: BotHarness, language: str, question: str) -> None:
+    await add_partner(bot.db, 5203, language=language, timezone=ZONES[language])
+    user = bot.user(5203, "P", language_code=language)
+    await user.send(question)
+    await user.expect(bot.catalogs.translator(language).gettext("Here is what I can do for you:"))
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("en", "contact my coordinator"),
+        ("fr", "contacter mon coordinateur"),
+        ("es", "hablar con mi coordinadora"),
+    ],
+)
+async def test_contact_my_coordinator(bot: BotHarness, language: str, question: str) -> None:
+    await add_partner(bot.db, 5204, language=language, timezone=ZONES[language])
+    await add_partner(bot.db, 5205, name="Sophea <Coordinator>", role=Role.COORDINATOR,
+                      username="sophea_c")  # fmt: skip
+    await add_partner(bot.db, 5206, name="Elsewhere", role=Role.COORDINATOR,
+                      landscapes=("flrm-peru",))  # fmt: skip
+    user = bot.user(5204, "P", language_code=language)
+    await user.send(question)
+    message = await user.expect("Sophea <Coordinator>")
+    assert "@sophea_c" in message.text
+    assert "Elsewhere" not in message.text
+    assert message.html is not None
+    assert "tg://user?id=5205" in message.html
+    assert "&lt;Coordinator&gt;" in message.html
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "expected"),
+    [
+        ("en", "who funds the FLRM?", "Korea Forest Service"),
+        ("fr", "qui finance le flrm", "Service coréen des forêts"),
+        ("ko", "FLRM 자금은 누가 지원하나요?", "산림청"),
+    ],
+)
+async def test_faq_entries_answer_in_the_partners_language(
+    bot: BotHarness, language: str, question: str, expected: str
+) -> None:
+    await add_partner(bot.db, 5207, language=language, timezone=ZONES[language])
+    user = bot.user(5207, "P", language_code=language)
+    await user.send(question)
+    await user.expect(expected)
+
+
+async def test_an_uncertain_question_offers_guesses(bot: BotHarness) -> None:
+    await add_partner(bot.db, 5208)
+    await add_event(bot.db, "Progress meeting", starts_in=timedelta(days=2))
+    user = bot.user(5208, "P", language_code="en")
+    await user.send("programme meeting")  # about meetings, or about the programme?
+    await user.expect("Did you mean one of these?")
+    assert 2 <= len(user.buttons()) <= 3
+    await user.press("When is the next meeting?")
+    await user.expect("Progress meeting")
+
+
+async def test_an_unknown_question_is_kept_for_coordinators(bot: BotHarness) -> None:
+    partner_id = await add_partner(bot.db, 5209, language="fr", timezone="Africa/Ouagadougou")
+    user = bot.user(5209, "P", language_code="fr")
+    await user.send("combien coûte l'engrais à Kampot ?")
+    fr = bot.catalogs.translator("fr")
+    await user.expect(
+        fr.gettext(
+            "I don't have an answer to that yet, so I have passed your question on to the "
+            "coordinators. Meanwhile, here is what I can do:"
+        )
+    )
+    async with bot.db.unit_of_work() as uow:
+        [question] = await uow.questions.open()
+    assert (question.partner_id, question.language) == (partner_id, "fr")
+    assert question.text == "combien coûte l'engrais à Kampot ?"
+
+
+async def test_a_guest_is_asked_to_join_and_nothing_is_kept(bot: BotHarness) -> None:
+    user = bot.user(5210, "Guest", language_code="en")
+    await user.send("when is the next meeting")
+    await user.expect("Send /start to join the partnership.")
+    async with bot.db.unit_of_work() as uow:
+        assert await uow.questions.open() == []
+
+
+async def test_a_long_answer_is_split_between_lines(bot: BotHarness) -> None:
+    await add_partner(bot.db, 5211)
+    lines = [f"<b>Step {n}</b>: water the seedlings & check the plot." for n in range(200)]
+    async with bot.db.unit_of_work() as uow:
+        entry = await uow.faq.by_slug("my-data")
+        assert entry is not None
+        entry.answer = {"en": "\n".join(lines)}  # stored as written; escaped when shown
+    user = bot.user(5211, "P", language_code="en")
+    await user.send("what happens to my data?")
+    await user.expect("Step 199")
+    sent = [m for m in bot.api.messages(5211) if "Step" in m.text]
+    assert len(sent) >= 2
+    assert all(len(m.html or "") <= 4096 for m in sent)
+    received = "\n".join(m.text for m in sent)
+    for line in lines:
+        assert line in received  # no line was cut in two
