@@ -1,19 +1,47 @@
 """Feature handlers, one module per feature. `routes()` composes them; the pipeline registers
-known commands, then buttons and flow steps, then the catch-alls from `fallback` last."""
+known commands, then buttons and flow steps, then the catch-alls last: free text is a question
+for `ask`, anything else goes to `fallback`."""
 
 from __future__ import annotations
 
 from bot.routing import Fallbacks, Route
-from handlers import admin, fallback, help, onboarding, privacy, settings
+from handlers import (
+    admin,
+    ask,
+    content_files,
+    event_editing,
+    events,
+    fallback,
+    faq,
+    help,
+    onboarding,
+    privacy,
+    programmes,
+    settings,
+    status_editing,
+)
 
 
 def routes() -> list[Route]:
-    return [*onboarding.ROUTES, *help.ROUTES, *settings.ROUTES, *privacy.ROUTES, *admin.ROUTES]
+    return [
+        *onboarding.ROUTES,
+        *events.ROUTES,
+        *event_editing.ROUTES,
+        *programmes.ROUTES,
+        *status_editing.ROUTES,
+        *faq.ROUTES,
+        *ask.ROUTES,
+        *help.ROUTES,
+        *settings.ROUTES,
+        *privacy.ROUTES,
+        *admin.ROUTES,
+        *content_files.ROUTES,
+    ]
 
 
 def fallbacks() -> Fallbacks:
     return Fallbacks(
         unknown_command=fallback.unknown_command,
-        free_text=fallback.free_text,
+        free_text=ask.free_text,
         other_message=fallback.other_message,
     )
