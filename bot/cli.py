@@ -117,7 +117,11 @@ def _parser() -> argparse.ArgumentParser:
         "sandbox", parents=[common], help="try the bot in the terminal, no token or network needed"
     )
     sandbox.add_argument(
-        "--as", dest="as_role", choices=["partner", "admin"], default="partner", help="who you are"
+        "--as",
+        dest="as_role",
+        choices=["partner", "coordinator", "admin"],
+        default="partner",
+        help="who you are",
     )
     sandbox.add_argument(
         "--database", default="sqlite+aiosqlite:///landscape-bot-sandbox.db", help="database URL"

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.app import build_services
 from bot.content import apply_content, read_content_file
@@ -14,13 +16,18 @@ from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
 from bot.sandbox.terminal import chat_in_terminal
 from bot.settings import AccessSettings, Settings, TelegramSettings, WebhookSettings
-from storage.models import Role, StakeholderType, utcnow
+from storage.models import Event, Role, StakeholderType, utcnow
 from storage.uow import UnitOfWork
 
 # Only the local server knows this token; it must merely have the shape of a real one.
 SANDBOX_TOKEN = "100000001:sandbox-token-for-the-local-bot-api"  # noqa: S105
 EXAMPLE_CONTENT = Path(__file__).parents[2] / "examples" / "content.toml"
-USERS = {"partner": (424242, "Partner"), "admin": (1000, "Admin")}
+USERS = {
+    "partner": (424242, "Partner"),
+    "coordinator": (2000, "Coordinator"),
+    "admin": (1000, "Admin"),
+}
+DEMO_MEETING_SOURCE, DEMO_MEETING = "flrm-progress-2020", "sandbox-progress-meeting"
 DemoProfile = tuple[int, str, str, StakeholderType, str, str, str]
 # Registered demo partners, so an admin has someone to grant roles to.
 DEMO_PARTNERS: list[DemoProfile] = [
@@ -54,16 +61,17 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
         language_code = _terminal_language()
         async with services.db.unit_of_work() as uow:
             await _load_demo(uow)
-            if role == "admin":  # an admin is already registered, so admin tools work at once
+            if role != "partner":  # already registered, so their tools work at once
                 language = services.catalogs.choose(None, language_code)
-                await _register(uow, _admin_profile(user_id, language))
+                await _register(uow, _staff_profile(user_id, language), Role(role))
         api.add_user(user_id, first_name, language_code=language_code)
         stop = asyncio.Event()
         bot = asyncio.create_task(serve(services, stop))
-        who = "an admin" if role == "admin" else "a partner"
+        who = {"admin": "an admin", "coordinator": "a coordinator"}.get(role, "a partner")
         print(
             f"Sandbox: you are chatting with the real bot as {who} (data in {database}).\n"
-            "Send /start to begin; :help shows the terminal's keys.\n"
+            "Send /start to begin; :help shows the terminal's keys. The example's FLRM\n"
+            "progress meeting is copied to three days from now: ask when the next meeting is.\n"
         )
         try:
             await chat_in_terminal(api, user_id)
@@ -76,16 +84,39 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
 async def _load_demo(uow: UnitOfWork) -> None:
     if EXAMPLE_CONTENT.exists():
         await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
+        await _upcoming_meeting(uow)
     for profile in DEMO_PARTNERS:
         await _register(uow, profile)
 
 
-def _admin_profile(user_id: int, language: str) -> DemoProfile:
-    secretariat = "Partnership secretariat"
+async def _upcoming_meeting(uow: UnitOfWork) -> None:
+    """The example's events are history; a copy of its progress meeting three days from now
+    gives "when is the next meeting?" something to answer."""
+    source = await uow.events.by_slug(DEMO_MEETING_SOURCE)
+    if source is None or await uow.events.by_slug(DEMO_MEETING) is not None:
+        return
+    zone = ZoneInfo(source.timezone)
+    day = (utcnow().astimezone(zone) + timedelta(days=3)).date()
+    starts = datetime.combine(day, source.starts_at.astimezone(zone).time(), zone)
+    copy = Event(
+        slug=DEMO_MEETING,
+        programme_id=source.programme_id,
+        title=dict(source.title),
+        description=dict(source.description),
+        place=dict(source.place),
+        online_url=source.online_url,
+        starts_at=starts,
+        ends_at=starts + (source.ends_at - source.starts_at),
+        timezone=source.timezone,
+    )
+    await uow.events.add(copy, source.landscapes)
+
+
+def _staff_profile(user_id: int, language: str) -> DemoProfile:
     return (
         user_id,
-        "Sandbox Admin",
-        secretariat,
+        "Sandbox Coordinator" if user_id == USERS["coordinator"][0] else "Sandbox Admin",
+        "Partnership secretariat",
         StakeholderType.NGO,
         language,
         "UTC",
@@ -93,13 +124,13 @@ def _admin_profile(user_id: int, language: str) -> DemoProfile:
     )
 
 
-async def _register(uow: UnitOfWork, profile: DemoProfile) -> None:
+async def _register(uow: UnitOfWork, profile: DemoProfile, role: Role = Role.PARTNER) -> None:
     telegram_id, name, organisation, kind, language, zone, landscape_slug = profile
     if await uow.partners.by_telegram_id(telegram_id) is not None:
         return
     partner = await uow.partners.create(telegram_id, username=None, language=language)
     partner.name, partner.organisation, partner.stakeholder_type = name, organisation, kind
-    partner.timezone, partner.role = zone, Role.PARTNER
+    partner.timezone, partner.role = zone, role
     partner.consent_at = partner.joined_at = utcnow()
     landscape = await uow.places.landscape_by_slug(landscape_slug)
     await uow.partners.set_landscapes(partner, [landscape] if landscape else [])
