@@ -131,6 +131,33 @@ class LocaleSettings(_Section):
     default_timezone: IanaZone = "UTC"
 
 
+class DeliverySettings(_Section):
+    """The sender's limits (Telegram's: ~30/s overall, ~1/s per chat, 20/min per group)."""
+
+    per_second: float = Field(default=25, gt=0)  # overall; 0 < x, e.g. 1000 with paid broadcasts
+    per_chat_interval: float = Field(default=1.0, ge=0)  # seconds between two sends to one chat
+    group_per_minute: int = Field(default=20, ge=1)
+    concurrency: int = Field(default=8, ge=1, le=64)  # sends in flight at once
+    max_attempts: int = Field(default=5, ge=1, le=20)  # network errors and 5xx, with backoff
+    poll_seconds: float = Field(default=2.0, gt=0, le=60)  # safety wake-up; due times are exact
+
+
+class ReminderSettings(_Section):
+    # Before each event, unless the event sets its own: 7 days, 1 day and 1 hour.
+    offsets_minutes: list[Annotated[int, Field(gt=0, le=60 * 24 * 60)]] = Field(
+        default_factory=lambda: [7 * 24 * 60, 24 * 60, 60]
+    )
+    # A reminder missed while the bot was down still goes out this late, never after the start.
+    grace_minutes: int = Field(default=30, ge=0, le=24 * 60)
+
+
+class CheckinSettings(_Section):
+    # No prompt or nudge reaches a partner between these local times.
+    quiet_start: str = Field(default="21:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    quiet_end: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    nudge_hours_before_close: int = Field(default=48, ge=1, le=24 * 14)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -145,6 +172,9 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     locale: LocaleSettings = Field(default_factory=LocaleSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+    checkins: CheckinSettings = Field(default_factory=CheckinSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

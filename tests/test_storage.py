@@ -23,8 +23,10 @@ async def test_migrations_build_every_table_on_an_empty_database(database: Datab
         ).scalar()
     assert {"partner", "programme", "landscape", "partner_landscape", "invite", "audit_entry",
             "conversation", "handled_update", "event", "event_landscape", "faq_entry",
-            "programme_figure", "question"} <= tables  # fmt: skip
-    assert version == "0002"
+            "programme_figure", "question", "checkin_template", "checkin_question", "checkin",
+            "checkin_answer", "batch", "delivery", "rsvp", "broadcast",
+            "broadcast_ack"} <= tables  # fmt: skip
+    assert version == "0003"
     await database.upgrade()  # applying again is a no-op
 
 

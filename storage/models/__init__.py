@@ -3,6 +3,17 @@
 from storage.models.answers import FaqEntry, Question
 from storage.models.base import Base, Localized, UTCDateTime, utcnow
 from storage.models.calendar import Event, EventLandscape
+from storage.models.checkins import (
+    Cadence,
+    Checkin,
+    CheckinAnswer,
+    CheckinQuestion,
+    CheckinStatus,
+    CheckinTemplate,
+    QuestionKind,
+)
+from storage.models.delivery import FINAL_STATUSES, Batch, Delivery, DeliveryStatus
+from storage.models.meetings import Broadcast, BroadcastAck, BroadcastStatus, Rsvp, RsvpAnswer
 from storage.models.people import (
     Invite,
     Partner,
@@ -15,9 +26,22 @@ from storage.models.places import Landscape, Programme, ProgrammeFigure
 from storage.models.records import AuditEntry, Conversation, HandledUpdate
 
 __all__ = [
+    "FINAL_STATUSES",
     "AuditEntry",
     "Base",
+    "Batch",
+    "Broadcast",
+    "BroadcastAck",
+    "BroadcastStatus",
+    "Cadence",
+    "Checkin",
+    "CheckinAnswer",
+    "CheckinQuestion",
+    "CheckinStatus",
+    "CheckinTemplate",
     "Conversation",
+    "Delivery",
+    "DeliveryStatus",
     "Event",
     "EventLandscape",
     "FaqEntry",
@@ -31,7 +55,10 @@ __all__ = [
     "Programme",
     "ProgrammeFigure",
     "Question",
+    "QuestionKind",
     "Role",
+    "Rsvp",
+    "RsvpAnswer",
     "StakeholderType",
     "UTCDateTime",
     "utcnow",

@@ -55,4 +55,5 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         Localized: JSON,
         list[str]: JSON,
+        list[int]: JSON,
     }

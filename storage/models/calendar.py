@@ -2,7 +2,7 @@
 
 An event with no programme is for everyone; with a programme and no landscapes, for that
 programme's partners; with landscapes, for partners of those landscapes only. A non-empty
-`audience` further limits it to those kinds of partner.
+`audience` further limits it to those kinds of partner, and `audience_roles` to those roles.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ class Event(Base):
     online_url: Mapped[str | None] = mapped_column(String(500))
     place: Mapped[Localized] = mapped_column(JSON, default=dict)
     audience: Mapped[list[str]] = mapped_column(JSON, default=list)  # stakeholder types
+    audience_roles: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every role
+    # Minutes before the start at which to remind; None means the configured default.
+    reminder_minutes: Mapped[list[int] | None] = mapped_column(JSON)
     # Bumped whenever the time changes, so calendar apps replace the entry they imported.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     cancelled_at: Mapped[datetime | None]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, utcnow
@@ -65,6 +65,8 @@ class Partner(Base):
     joined_at: Mapped[datetime | None]  # set when onboarding completes
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     forgotten_at: Mapped[datetime | None]
+    # `/away until <date>`: no check-in prompts, not counted as missing, through this day.
+    away_until: Mapped[date | None] = mapped_column(Date)
 
     landscapes: Mapped[list[Landscape]] = relationship(
         secondary="partner_landscape", order_by="Landscape.name"

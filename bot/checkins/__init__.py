@@ -1,0 +1,1 @@
+"""Progress check-ins: cadence periods, answer parsing, prompts and summaries."""
