@@ -41,6 +41,7 @@ def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow
         codec=CallbackCodec(codec_key(token)),
         answers=AnswerIndex(builtin_phrases()),
         commands=commands,
+        kinds={kind.name: kind for kind in handlers.kinds()},
         clock=clock,
     )
 

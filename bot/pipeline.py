@@ -166,6 +166,8 @@ class Pipeline:
                     alert=True,
                 )
         if turn is not None:
+            if turn.uow.deliveries.planned:
+                self.services.doorbell.ring()
             await turn.deliver()
 
     async def _begin_turn(

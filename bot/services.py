@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.answers import AnswerIndex
 from bot.callbacks import CallbackCodec
+from bot.delivery.doorbell import Doorbell
+from bot.delivery.kinds import Kind
 from bot.i18n import Catalogs
 from bot.routing import Command
 from bot.settings import Settings
@@ -23,4 +25,6 @@ class Services:
     codec: CallbackCodec
     answers: AnswerIndex
     commands: tuple[Command, ...] = ()  # for /help and the command menus
+    kinds: Mapping[str, Kind] = field(default_factory=dict)  # scheduled message kinds
+    doorbell: Doorbell = field(default_factory=Doorbell)  # rung after planning a send
     clock: Callable[[], datetime] = field(default=utcnow)

@@ -4,6 +4,7 @@ for `ask`, anything else goes to `fallback`."""
 
 from __future__ import annotations
 
+from bot.delivery.kinds import Kind
 from bot.routing import Fallbacks, Route
 from handlers import (
     admin,
@@ -45,3 +46,8 @@ def fallbacks() -> Fallbacks:
         free_text=ask.free_text,
         other_message=fallback.other_message,
     )
+
+
+def kinds() -> list[Kind]:
+    """Scheduled messages the features send through the delivery path."""
+    return []

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import AuditLog
 from storage.conversations import Conversations
+from storage.deliveries import Deliveries
 from storage.events import Events
 from storage.faq import FaqEntries
 from storage.invites import Invites
@@ -29,3 +30,4 @@ class UnitOfWork:
         self.audit = AuditLog(session)
         self.conversations = Conversations(session)
         self.updates = HandledUpdates(session)
+        self.deliveries = Deliveries(session)

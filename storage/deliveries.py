@@ -1,0 +1,264 @@
+"""Batches and deliveries: planning them (idempotently), claiming due ones for the sender, and
+recording what happened.
+
+Claims use `FOR UPDATE SKIP LOCKED`, so on PostgreSQL two replicas never claim the same row;
+SQLite ignores the clause and runs one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Batch, Delivery, DeliveryStatus
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    partner_id: int
+    due_at: datetime
+    expires_at: datetime | None = None
+    payload: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivery_id: int
+    status: DeliveryStatus
+    at: datetime
+    message_id: int | None = None
+    error: str | None = None
+    retry_at: datetime | None = None  # back to pending, due then
+
+
+class Deliveries:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self.planned = False  # something new may be due: wake the sender after commit
+
+    # -- planning ---------------------------------------------------------------------------
+
+    async def plan(
+        self,
+        kind: str,
+        source: str,
+        due_at: datetime,
+        *,
+        expires_at: datetime | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> Batch:
+        """A message for an audience, expanded when due. Planning the same (kind, source) again
+        returns the batch already planned."""
+        batch = await self.batch(kind, source)
+        if batch is None:
+            batch = Batch(
+                kind=kind,
+                source=source,
+                due_at=due_at,
+                expires_at=expires_at,
+                payload=dict(payload or {}),
+            )
+            self._session.add(batch)
+            await self._session.flush()
+            self.planned = True
+        return batch
+
+    async def batch(self, kind: str, source: str) -> Batch | None:
+        return await self._session.scalar(
+            select(Batch).where(Batch.kind == kind, Batch.source == source)
+        )
+
+    async def enqueue(
+        self,
+        kind: str,
+        source: str,
+        items: Iterable[NewDelivery],
+        *,
+        priority: int = 0,
+        payload: Mapping[str, Any] | None = None,
+    ) -> int:
+        """One delivery per item; an item whose (kind, source, partner) exists is left alone.
+        Returns how many rows were new."""
+        rows = [
+            {
+                "kind": kind,
+                "source": source,
+                "partner_id": item.partner_id,
+                "priority": priority,
+                "due_at": item.due_at,
+                "expires_at": item.expires_at,
+                "payload": {**(payload or {}), **(item.payload or {})},
+                "status": DeliveryStatus.PENDING,
+                "attempts": 0,
+            }
+            for item in items
+        ]
+        if not rows:
+            return 0
+        dialect = self._session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        added = 0
+        for start in range(0, len(rows), 1000):  # stay under the drivers' parameter limits
+            statement = insert(Delivery).values(rows[start : start + 1000])
+            result = await self._session.execute(statement.on_conflict_do_nothing())
+            added += max(getattr(result, "rowcount", 0), 0)
+        self.planned = True
+        return added
+
+    async def withdraw(self, kind: str, source_prefix: str, reason: str, now: datetime) -> int:
+        """Stop what is planned under `source_prefix` and not sent yet: unexpanded batches are
+        deleted, pending deliveries skipped with `reason`. Returns the deliveries skipped."""
+        await self._session.execute(
+            delete(Batch).where(
+                Batch.kind == kind,
+                Batch.source.startswith(source_prefix, autoescape=True),
+                Batch.expanded_at.is_(None),
+            )
+        )
+        result = await self._session.execute(
+            update(Delivery)
+            .where(
+                Delivery.kind == kind,
+                Delivery.source.startswith(source_prefix, autoescape=True),
+                Delivery.status == DeliveryStatus.PENDING,
+            )
+            .values(status=DeliveryStatus.SKIPPED, error=reason[:200], sent_at=now)
+        )
+        return max(getattr(result, "rowcount", 0), 0)
+
+    # -- reports ----------------------------------------------------------------------------
+
+    async def counts(self, kind: str, source: str) -> dict[DeliveryStatus, int]:
+        rows = await self._session.execute(
+            select(Delivery.status, func.count())
+            .where(Delivery.kind == kind, Delivery.source == source)
+            .group_by(Delivery.status)
+        )
+        return {DeliveryStatus(status): count for status, count in rows.tuples()}
+
+    async def errors(self, kind: str, source: str) -> dict[str, int]:
+        """Why deliveries failed or were skipped, most frequent first."""
+        rows = await self._session.execute(
+            select(Delivery.error, func.count())
+            .where(
+                Delivery.kind == kind,
+                Delivery.source == source,
+                Delivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.SKIPPED]),
+            )
+            .group_by(Delivery.error)
+            .order_by(func.count().desc())
+        )
+        return {error or "": count for error, count in rows.tuples()}
+
+    async def recipients(
+        self, kind: str, source_prefix: str, statuses: Sequence[DeliveryStatus]
+    ) -> list[int]:
+        """Partners with a delivery under `source_prefix` in one of `statuses`."""
+        rows = await self._session.scalars(
+            select(Delivery.partner_id)
+            .where(
+                Delivery.kind == kind,
+                Delivery.source.startswith(source_prefix, autoescape=True),
+                Delivery.status.in_(list(statuses)),
+            )
+            .distinct()
+        )
+        return list(rows)
+
+    # -- the sender's side ------------------------------------------------------------------
+
+    async def due_batches(self, now: datetime, limit: int) -> Sequence[Batch]:
+        return (
+            await self._session.scalars(
+                select(Batch)
+                .where(Batch.expanded_at.is_(None), Batch.due_at <= now)
+                .order_by(Batch.due_at, Batch.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+
+    async def claim(self, now: datetime, limit: int, owner: str) -> list[Delivery]:
+        """Take up to `limit` due pending deliveries, most urgent first, marking them sending."""
+        ids = list(
+            await self._session.scalars(
+                select(Delivery.id)
+                .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
+                .order_by(Delivery.priority, Delivery.due_at, Delivery.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not ids:
+            return []
+        await self._session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(
+                status=DeliveryStatus.SENDING,
+                claimed_by=owner,
+                claimed_at=now,
+                attempts=Delivery.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        rows = await self._session.scalars(
+            select(Delivery)
+            .where(Delivery.id.in_(ids))
+            .order_by(Delivery.priority, Delivery.due_at, Delivery.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(rows)
+
+    async def record(self, outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            values: dict[str, Any] = {"claimed_by": None}
+            if outcome.retry_at is not None:
+                values.update(
+                    status=DeliveryStatus.PENDING, due_at=outcome.retry_at, error=outcome.error
+                )
+            else:
+                values.update(
+                    status=outcome.status,
+                    sent_at=outcome.at,
+                    message_id=outcome.message_id,
+                    error=outcome.error[:200] if outcome.error else None,
+                )
+            await self._session.execute(
+                update(Delivery)
+                .where(Delivery.id == outcome.delivery_id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def release_claims(self, owner: str | None = None) -> int:
+        """Put rows left `sending` back to pending: those of any other sender (`owner` given),
+        or all of them. Only a sender that holds the sending lock may do this."""
+        condition: ColumnElement[bool] = Delivery.status == DeliveryStatus.SENDING
+        if owner is not None:
+            condition = condition & (Delivery.claimed_by != owner)
+        result = await self._session.execute(
+            update(Delivery)
+            .where(condition)
+            .values(status=DeliveryStatus.PENDING, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        return max(getattr(result, "rowcount", 0), 0)
+
+    async def next_due(self) -> datetime | None:
+        """The earliest time anything pending falls due (a batch or a delivery)."""
+        batch = await self._session.scalar(
+            select(func.min(Batch.due_at)).where(Batch.expanded_at.is_(None))
+        )
+        delivery = await self._session.scalar(
+            select(func.min(Delivery.due_at)).where(Delivery.status == DeliveryStatus.PENDING)
+        )
+        times = [t for t in (batch, delivery) if t is not None]
+        return min(times) if times else None
