@@ -8,7 +8,9 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
+from telegram import Bot
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext
+from telegram.request import HTTPXRequest
 
 import handlers
 from bot.answers import AnswerIndex
@@ -43,6 +45,19 @@ def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow
         commands=commands,
         kinds={kind.name: kind for kind in handlers.kinds()},
         clock=clock,
+    )
+
+
+def sending_bot(services: Services) -> Bot:
+    """The bot the dispatcher sends through: the sender keeps Telegram's limits itself, so it
+    has no rate limiter of PTB's, and enough connections for its sends in flight."""
+    telegram, delivery = services.settings.telegram, services.settings.delivery
+    pool = delivery.concurrency + 2
+    return Bot(
+        services.settings.require_token(),
+        base_url=telegram.base_url,
+        base_file_url=telegram.base_file_url,
+        request=HTTPXRequest(connection_pool_size=pool, pool_timeout=10.0),
     )
 
 

@@ -10,7 +10,8 @@ import signal
 from aiohttp import web
 from telegram import Update
 
-from bot.app import build_application, build_services, on_start
+from bot.app import build_application, build_services, on_start, sending_bot
+from bot.delivery.dispatcher import Dispatcher
 from bot.services import Services
 from bot.settings import Settings
 from bot.webhook import webhook_app
@@ -35,11 +36,15 @@ async def serve(
     """Run until `stop` is set; set `ready` once updates are being received."""
     application = build_application(services)
     webhook = services.settings.webhook
-    async with application:
+    async with application, sending_bot(services) as bot:
         await application.start()
         await on_start(application, services)
+        dispatcher = Dispatcher(services, bot)
+        dispatcher.start(application.job_queue)
         runner: web.AppRunner | None = None
-        if webhook.url:
+        if not services.settings.telegram.receive_updates:
+            log.info("not receiving updates: this replica only sends scheduled messages")
+        elif webhook.url:
             runner = web.AppRunner(webhook_app(application, services))
             await runner.setup()
             await web.TCPSite(runner, webhook.listen, webhook.port).start()
@@ -59,6 +64,7 @@ async def serve(
             ready.set()
         await stop.wait()
         log.info("stopping")
+        await dispatcher.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if runner is not None:

@@ -71,6 +71,9 @@ class TelegramSettings(_Section):
     token: SecretStr | None = None
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
+    # False for a replica that only sends scheduled messages: Telegram allows one poller per
+    # token, while every replica on one PostgreSQL may take over sending.
+    receive_updates: bool = True
 
     @field_validator("token")
     @classmethod

@@ -33,6 +33,7 @@ class Outcome:
     delivery_id: int
     status: DeliveryStatus
     at: datetime
+    due_at: datetime
     message_id: int | None = None
     error: str | None = None
     retry_at: datetime | None = None  # back to pending, due then
@@ -218,25 +219,22 @@ class Deliveries:
         return list(rows)
 
     async def record(self, outcomes: Sequence[Outcome]) -> None:
-        for outcome in outcomes:
-            values: dict[str, Any] = {"claimed_by": None}
-            if outcome.retry_at is not None:
-                values.update(
-                    status=DeliveryStatus.PENDING, due_at=outcome.retry_at, error=outcome.error
-                )
-            else:
-                values.update(
-                    status=outcome.status,
-                    sent_at=outcome.at,
-                    message_id=outcome.message_id,
-                    error=outcome.error[:200] if outcome.error else None,
-                )
-            await self._session.execute(
-                update(Delivery)
-                .where(Delivery.id == outcome.delivery_id)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
+        """Write what happened to each delivery, in one round trip."""
+        if not outcomes:
+            return
+        rows = [
+            {
+                "id": outcome.delivery_id,
+                "status": DeliveryStatus.PENDING if outcome.retry_at else outcome.status,
+                "due_at": outcome.retry_at or outcome.due_at,
+                "sent_at": None if outcome.retry_at else outcome.at,
+                "message_id": outcome.message_id,
+                "error": outcome.error[:200] if outcome.error else None,
+                "claimed_by": None,
+            }
+            for outcome in outcomes
+        ]
+        await self._session.execute(update(Delivery), rows)
 
     async def release_claims(self, owner: str | None = None) -> int:
         """Put rows left `sending` back to pending: those of any other sender (`owner` given),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -99,6 +99,18 @@ class Partners:
         partner.status = PartnerStatus.FORGOTTEN
         partner.forgotten_at = utcnow()
         await self._session.flush()
+
+    async def by_ids(self, partner_ids: Collection[int]) -> dict[int, Partner]:
+        rows = await self._session.scalars(select(Partner).where(Partner.id.in_(partner_ids)))
+        return {partner.id: partner for partner in rows}
+
+    async def mark_blocked(self, partner_ids: Collection[int]) -> None:
+        """They blocked the bot: keep their data, send nothing until they write again."""
+        await self._session.execute(
+            update(Partner)
+            .where(Partner.id.in_(partner_ids), Partner.status == PartnerStatus.ACTIVE)
+            .values(status=PartnerStatus.BLOCKED)
+        )
 
     async def delete_landscape_links(self, partner: Partner) -> None:
         await self._session.execute(

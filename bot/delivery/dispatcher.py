@@ -1,0 +1,275 @@
+"""The dispatcher: wakes at each due time (PTB's JobQueue) and on a short safety poll, expands
+due batches into deliveries, claims due deliveries, renders each for its recipient and hands it
+to the sender, recording every outcome.
+
+The database is the only schedule: after a restart the next due time is read from the rows.
+Claimed rows are sent by at most `concurrency` tasks and their outcomes written at least every
+tenth of a second, so a crash can repeat at most `concurrency + flush_size` messages (those
+sent but not yet recorded); everything else claimed goes back to pending and out once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import os
+import secrets
+import socket
+from collections.abc import Sequence
+from datetime import datetime
+
+from telegram import Bot
+from telegram.ext import CallbackContext, JobQueue
+
+from bot.delivery.kinds import (
+    ExpandContext,
+    Message,
+    Postpone,
+    Recipient,
+    RenderContext,
+    Skip,
+)
+from bot.delivery.leadership import Leadership
+from bot.delivery.limits import Limits
+from bot.delivery.outcomes import Recorder
+from bot.delivery.sender import Sender
+from bot.i18n import Translator
+from bot.services import Services
+from storage.deliveries import NewDelivery, Outcome
+from storage.models import Delivery, DeliveryStatus, Partner, PartnerStatus
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+DUE_JOB = "deliveries.due"
+STOP_TIMEOUT = 10.0  # seconds a stopping sender may take to finish what it has in flight
+
+
+class Dispatcher:
+    def __init__(self, services: Services, bot: Bot, *, owner: str | None = None) -> None:
+        settings = services.settings.delivery
+        self.services = services
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.limits = Limits(
+            settings.per_second, settings.per_chat_interval, settings.group_per_minute
+        )
+        self.sender = Sender(bot, self.limits, settings.max_attempts)
+        self.leadership = Leadership(services.db)
+        self.chunk = max(2 * settings.concurrency, math.ceil(settings.per_second / 5))
+        self.flush_size = max(1, math.ceil(settings.per_second / 10))
+        self._concurrency = settings.concurrency
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._job_queue: JobQueue | None = None  # type: ignore[type-arg]
+
+    def start(self, job_queue: JobQueue | None = None) -> None:  # type: ignore[type-arg]
+        """Begin sending: poll every few seconds and wake at every due time."""
+        self._job_queue = job_queue
+        if job_queue is not None:
+            job_queue.run_repeating(
+                self._on_job, interval=self.services.settings.delivery.poll_seconds, first=0
+            )
+        self.services.doorbell.connect(self.wake)
+        self._task = asyncio.create_task(self._run(), name="deliveries")
+        self.wake()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Finish the messages in flight, record them, and let another replica lead."""
+        self._stopping = True
+        self.wake()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, STOP_TIMEOUT)
+            except TimeoutError:
+                log.warning("the sender did not finish in %s s; stopping it", STOP_TIMEOUT)
+        await self.leadership.release()
+
+    async def drain(self) -> int:
+        """Send everything due now (if this replica leads); returns how many rows were handled."""
+        if not await self.leadership.hold():
+            return 0
+        # Rows left "sending" are not in flight (drains run one at a time and only the lock
+        # holder sends): they were claimed by a sender that stopped. They go out again.
+        async with self.services.db.unit_of_work() as uow:
+            released = await uow.deliveries.release_claims()
+        if released:
+            log.warning("%s deliveries were left half-done by a stopped sender", released)
+        handled = 0
+        while not self._stopping:
+            now = self.services.clock()
+            expanded = await self._expand_due(now)
+            sent = await self._send_due()
+            handled += sent
+            if not expanded and not sent:
+                break
+        self.limits.forget_idle_chats()
+        await self._schedule_next()
+        return handled
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.drain()
+            except Exception:
+                # The database or network is down: keep the rows, try again at the next wake.
+                log.exception("sending scheduled messages failed; will retry")
+
+    async def _on_job(self, _context: CallbackContext) -> None:  # type: ignore[type-arg]
+        self.wake()
+
+    async def _schedule_next(self) -> None:
+        if self._job_queue is None or self._stopping:
+            return
+        async with self.services.db.unit_of_work() as uow:
+            due = await uow.deliveries.next_due()
+        for job in self._job_queue.get_jobs_by_name(DUE_JOB):
+            job.schedule_removal()
+        if due is not None:
+            delay = max(0.0, (due - self.services.clock()).total_seconds())
+            self._job_queue.run_once(self._on_job, when=delay, name=DUE_JOB)
+
+    async def _expand_due(self, now: datetime) -> int:
+        """Turn each due batch into one delivery per recipient then in its audience."""
+        expanded = 0
+        while not self._stopping:
+            async with self.services.db.unit_of_work() as uow:
+                batches = await uow.deliveries.due_batches(now, limit=1)
+                if not batches:
+                    return expanded
+                batch = batches[0]
+                kind = self.services.kinds.get(batch.kind)
+                recipients: Sequence[Recipient] = ()
+                if kind is None or kind.expand is None:
+                    log.error("no way to expand a %r batch (%s)", batch.kind, batch.source)
+                else:
+                    context = ExpandContext(self.services, uow, batch, now)
+                    recipients = await kind.expand(context)
+                items = [
+                    NewDelivery(
+                        r.partner_id,
+                        due_at=r.due_at or batch.due_at,
+                        expires_at=r.expires_at or batch.expires_at,
+                        payload=r.payload,
+                    )
+                    for r in recipients
+                ]
+                await uow.deliveries.enqueue(
+                    batch.kind,
+                    batch.source,
+                    items,
+                    priority=kind.priority if kind else 1,
+                    payload=batch.payload,
+                )
+                batch.expanded_at = now
+                batch.recipients = len(items)
+            expanded += 1
+        return expanded
+
+    async def _send_due(self) -> int:
+        """Claim, render and send due deliveries until none is left; returns rows handled."""
+        handled = 0
+        slots = asyncio.Semaphore(self._concurrency)
+        recorder = Recorder(self.services.db, self.flush_size)
+        sending: set[asyncio.Task[None]] = set()
+        try:
+            while not self._stopping:
+                now = self.services.clock()
+                async with self.services.db.unit_of_work() as uow:
+                    rows = await uow.deliveries.claim(now, self.chunk, self.owner)
+                    if not rows:
+                        break
+                    ready = await self._render_all(uow, rows, now, recorder)
+                handled += len(rows)
+                for chat_id, row, message in ready:
+                    await slots.acquire()
+                    task = asyncio.create_task(self._send_one(chat_id, row, message, recorder))
+                    sending.add(task)
+                    task.add_done_callback(sending.discard)
+                    task.add_done_callback(lambda _task: slots.release())
+        finally:
+            if sending:
+                await asyncio.gather(*sending, return_exceptions=True)
+            await recorder.close()
+        return handled
+
+    async def _send_one(
+        self, chat_id: int, row: Delivery, message: Message, recorder: Recorder
+    ) -> None:
+        now = self.services.clock()
+        result = await self.sender.send(chat_id, message, row.attempts, now)
+        await recorder.add(
+            Outcome(
+                row.id,
+                result.status,
+                at=self.services.clock(),
+                due_at=row.due_at,
+                message_id=result.message_id,
+                error=result.error,
+                retry_at=result.retry_at,
+            ),
+            blocked_partner=row.partner_id if result.status == DeliveryStatus.BLOCKED else None,
+        )
+
+    async def _render_all(
+        self, uow: UnitOfWork, rows: list[Delivery], now: datetime, recorder: Recorder
+    ) -> list[tuple[int, Delivery, Message]]:
+        partners = await uow.partners.by_ids({row.partner_id for row in rows})
+        translators: dict[tuple[str, str], Translator] = {}
+        ready: list[tuple[int, Delivery, Message]] = []
+        for row in rows:
+            partner = partners.get(row.partner_id)
+
+            def finish(status: DeliveryStatus, reason: str, row: Delivery = row) -> Outcome:
+                return Outcome(row.id, status, at=now, due_at=row.due_at, error=reason)
+
+            if partner is None or partner.telegram_id is None:
+                await recorder.add(finish(DeliveryStatus.SKIPPED, "partner left"))
+            elif partner.status == PartnerStatus.BLOCKED:
+                await recorder.add(finish(DeliveryStatus.BLOCKED, "blocked the bot earlier"))
+            elif partner.status == PartnerStatus.FORGOTTEN:
+                await recorder.add(finish(DeliveryStatus.SKIPPED, "partner left"))
+            elif row.expires_at is not None and now > row.expires_at:
+                await recorder.add(finish(DeliveryStatus.SKIPPED, "too late: past its window"))
+            else:
+                try:
+                    rendered = await self._render(uow, row, partner, now, translators)
+                except Exception:
+                    log.exception("could not render delivery %s (%s)", row.id, row.kind)
+                    await recorder.add(finish(DeliveryStatus.FAILED, "could not be rendered"))
+                    continue
+                if isinstance(rendered, Message):
+                    ready.append((partner.telegram_id, row, rendered))
+                elif isinstance(rendered, Postpone):
+                    postponed = Outcome(
+                        row.id, DeliveryStatus.PENDING, now, row.due_at, retry_at=rendered.until
+                    )
+                    await recorder.add(postponed)
+                else:
+                    await recorder.add(finish(DeliveryStatus.SKIPPED, rendered.reason))
+        return ready
+
+    async def _render(
+        self,
+        uow: UnitOfWork,
+        row: Delivery,
+        partner: Partner,
+        now: datetime,
+        translators: dict[tuple[str, str], Translator],
+    ) -> Message | Skip | Postpone:
+        kind = self.services.kinds.get(row.kind)
+        if kind is None:
+            return Skip(f"unknown kind {row.kind}")
+        catalogs, settings = self.services.catalogs, self.services.settings
+        language = catalogs.choose(partner.language, None)
+        zone = partner.timezone or settings.locale.default_timezone
+        t = translators.get((language, zone))
+        if t is None:
+            t = translators[(language, zone)] = catalogs.translator(language, zone)
+        return await kind.render(RenderContext(self.services, uow, row, partner, t, now))

@@ -1,0 +1,67 @@
+"""Writes send outcomes in small batches: at least every tenth of a second, or as soon as
+`flush_size` have accumulated, so the rows sent but not yet recorded stay few."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+
+from storage.database import Database
+from storage.deliveries import Outcome
+
+log = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 0.1
+
+
+class Recorder:
+    def __init__(self, db: Database, flush_size: int) -> None:
+        self._db = db
+        self._flush_size = flush_size
+        self._outcomes: list[Outcome] = []
+        self._blocked: set[int] = set()
+        self._lock = asyncio.Lock()
+        self._timer: asyncio.Task[None] | None = None
+
+    async def add(self, outcome: Outcome, *, blocked_partner: int | None = None) -> None:
+        self._outcomes.append(outcome)
+        if blocked_partner is not None:
+            self._blocked.add(blocked_partner)
+        if len(self._outcomes) >= self._flush_size:
+            await self.flush()
+        elif self._timer is None:
+            self._timer = asyncio.create_task(self._flush_soon())
+
+    async def flush(self) -> None:
+        async with self._lock:
+            outcomes, self._outcomes = self._outcomes, []
+            blocked, self._blocked = self._blocked, set()
+            if not outcomes:
+                return
+            try:
+                async with self._db.unit_of_work() as uow:
+                    await uow.deliveries.record(outcomes)
+                    if blocked:
+                        await uow.partners.mark_blocked(blocked)
+            except Exception:
+                # Keep them for the next flush; if that never comes, the rows stay claimed and
+                # the next drain sends them again (the documented at-most-in-flight repeat).
+                self._outcomes[:0] = outcomes
+                self._blocked |= blocked
+                raise
+
+    async def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._timer
+        await self.flush()
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(FLUSH_SECONDS)
+        self._timer = None
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("could not record send outcomes; will retry")

@@ -1,0 +1,88 @@
+"""Sends one rendered message and says what happened, in the terms the delivery rows use.
+
+Telegram's answers map to outcomes: RetryAfter pauses every send and tries again; a 403 means
+the partner blocked the bot; network errors and 5xx are retried later with backoff; any other
+refusal is a failure with its reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.delivery.kinds import Message
+from bot.delivery.limits import Limits
+from storage.models import DeliveryStatus
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_TRIES = 5  # RetryAfter answers in a row before the row is put back for later
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Result:
+    status: DeliveryStatus
+    message_id: int | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
+
+
+class Sender:
+    def __init__(self, bot: Bot, limits: Limits, max_attempts: int) -> None:
+        self.bot = bot
+        self.limits = limits
+        self.max_attempts = max_attempts
+
+    async def send(self, chat_id: int, message: Message, attempt: int, now: datetime) -> Result:
+        """Send `message`; `attempt` counts this row's tries so far, this one included."""
+        markup = InlineKeyboardMarkup(message.keyboard) if message.keyboard else None
+        for _ in range(RETRY_AFTER_TRIES):
+            await self.limits.acquire(chat_id)
+            try:
+                sent = await self.bot.send_message(
+                    chat_id,
+                    message.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            except RetryAfter as error:
+                wait = _seconds(error.retry_after)
+                log.warning("Telegram asked to wait %.0f s; pausing every send", wait)
+                self.limits.pause(wait)
+                continue
+            except Forbidden as error:
+                return Result(DeliveryStatus.BLOCKED, error=str(error))
+            except ChatMigrated as error:
+                return Result(DeliveryStatus.FAILED, error=f"chat moved to {error.new_chat_id}")
+            except BadRequest as error:
+                return Result(DeliveryStatus.FAILED, error=str(error))
+            except NetworkError as error:  # timeouts, connection errors and 5xx answers
+                return self._later(attempt, now, f"network: {error}")
+            except TelegramError as error:
+                return Result(DeliveryStatus.FAILED, error=str(error))
+            return Result(DeliveryStatus.SENT, message_id=sent.message_id)
+        return self._later(attempt, now, "Telegram kept asking to wait")
+
+    def _later(self, attempt: int, now: datetime, error: str) -> Result:
+        if attempt >= self.max_attempts:
+            return Result(DeliveryStatus.FAILED, error=error)
+        backoff = min(timedelta(seconds=2**attempt), MAX_BACKOFF)
+        return Result(DeliveryStatus.PENDING, error=error, retry_at=now + backoff)
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
