@@ -219,7 +219,8 @@ class Deliveries:
         return list(rows)
 
     async def record(self, outcomes: Sequence[Outcome]) -> None:
-        """Write what happened to each delivery, in one round trip."""
+        """Write what happened to each delivery, in one round trip. `claimed_by` is left as
+        it was: on a final row it says which sender sent it."""
         if not outcomes:
             return
         rows = [
@@ -230,7 +231,6 @@ class Deliveries:
                 "sent_at": None if outcome.retry_at else outcome.at,
                 "message_id": outcome.message_id,
                 "error": outcome.error[:200] if outcome.error else None,
-                "claimed_by": None,
             }
             for outcome in outcomes
         ]
