@@ -74,7 +74,8 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
             "progress meeting is copied to three days from now: ask when the next meeting is.\n"
         )
         try:
-            await chat_in_terminal(api, user_id)
+            others = {profile[0]: f"{profile[1]} ({profile[4]})" for profile in DEMO_PARTNERS}
+            await chat_in_terminal(api, user_id, others=others)
         finally:
             stop.set()
             await bot

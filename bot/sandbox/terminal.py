@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -23,6 +24,7 @@ from bot.sandbox.api_state import SentMessage
 HELP = (
     "Type a message and press Enter to send it.\n"
     "  #N     press button N of the newest keyboard\n"
+    "  :inbox  what the bot sent the demo partners since you last looked (reminders...)\n"
     "  :help  show this help\n"
     "  :quit  leave (end-of-file works too)"
 )
@@ -139,10 +141,17 @@ def _start_reader(stdin: TextIO, queue: asyncio.Queue[str | None]) -> None:
 
 
 async def chat_in_terminal(
-    api: LocalBotApi, user_id: int, *, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+    api: LocalBotApi,
+    user_id: int,
+    *,
+    others: Mapping[int, str] | None = None,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
 ) -> None:
-    """Let a person chat with the bot as ``user_id`` until ``:quit`` or end-of-file."""
+    """Let a person chat with the bot as ``user_id`` until ``:quit`` or end-of-file;
+    ``others`` (chat id → name) are the chats ``:inbox`` shows."""
     printer = _Printer(api, user_id, stdout)
+    inboxes = {chat: _Printer(api, chat, stdout) for chat in (others or {})}
     printing = asyncio.create_task(printer.run())
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     _start_reader(stdin, lines)
@@ -153,6 +162,8 @@ async def chat_in_terminal(
                 break
             if line == ":help":
                 stdout.write(HELP + "\n")
+            elif line == ":inbox":
+                _show_inboxes(inboxes, others or {}, stdout)
             elif match := re.fullmatch(r"#(\d+)", line):
                 await _press(api, user_id, printer, int(match[1]), stdout)
             elif line:
@@ -164,6 +175,17 @@ async def chat_in_terminal(
         printing.cancel()
         await asyncio.gather(printing, return_exceptions=True)
         printer.flush()
+
+
+def _show_inboxes(inboxes: Mapping[int, _Printer], names: Mapping[int, str], out: TextIO) -> None:
+    quiet = True
+    for chat, printer in inboxes.items():
+        if printer.api.activity(chat) > printer.seen:
+            out.write(f"── to {names[chat]} ──\n")
+            printer.flush()
+            quiet = False
+    if quiet:
+        out.write("(nothing new for the demo partners)\n")
 
 
 async def _press(api: LocalBotApi, user_id: int, printer: _Printer, n: int, out: TextIO) -> None:
