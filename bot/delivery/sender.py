@@ -8,6 +8,7 @@ refusal is a failure with its reason.
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery.kinds import Message
 from bot.delivery.limits import Limits
@@ -60,7 +62,7 @@ class Sender:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except RetryAfter as error:
-                wait = _seconds(error.retry_after)
+                wait = _retry_after(error)
                 log.warning("Telegram asked to wait %.0f s; pausing every send", wait)
                 self.limits.pause(wait)
                 continue
@@ -84,5 +86,9 @@ class Sender:
         return Result(DeliveryStatus.PENDING, error=error, retry_at=now + backoff)
 
 
-def _seconds(value: int | timedelta) -> float:
+def _retry_after(error: RetryAfter) -> float:
+    # PTB 22 hands out seconds and warns that a timedelta will replace them; either is fine.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
