@@ -9,6 +9,7 @@ from bot.routing import Fallbacks, Route
 from handlers import (
     admin,
     ask,
+    broadcast,
     content_files,
     event_editing,
     events,
@@ -30,6 +31,7 @@ def routes() -> list[Route]:
         *event_editing.ROUTES,
         *programmes.ROUTES,
         *status_editing.ROUTES,
+        *broadcast.ROUTES,
         *faq.ROUTES,
         *ask.ROUTES,
         *help.ROUTES,
@@ -50,4 +52,4 @@ def fallbacks() -> Fallbacks:
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return []
+    return [*broadcast.KINDS]

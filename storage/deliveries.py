@@ -142,7 +142,7 @@ class Deliveries:
             .where(Delivery.kind == kind, Delivery.source == source)
             .group_by(Delivery.status)
         )
-        return {DeliveryStatus(status): count for status, count in rows.tuples()}
+        return {DeliveryStatus(status): count for status, count in rows.all()}
 
     async def errors(self, kind: str, source: str) -> dict[str, int]:
         """Why deliveries failed or were skipped, most frequent first."""
@@ -156,7 +156,7 @@ class Deliveries:
             .group_by(Delivery.error)
             .order_by(func.count().desc())
         )
-        return {error or "": count for error, count in rows.tuples()}
+        return {error or "": count for error, count in rows.all()}
 
     async def recipients(
         self, kind: str, source_prefix: str, statuses: Sequence[DeliveryStatus]

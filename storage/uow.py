@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import AuditLog
+from storage.broadcasts import Broadcasts
 from storage.conversations import Conversations
 from storage.deliveries import Deliveries
 from storage.events import Events
@@ -31,3 +32,4 @@ class UnitOfWork:
         self.conversations = Conversations(session)
         self.updates = HandledUpdates(session)
         self.deliveries = Deliveries(session)
+        self.broadcasts = Broadcasts(session)
