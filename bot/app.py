@@ -24,6 +24,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
 from handlers.broadcast_progress import INTERVAL, progress_job
+from handlers.checkin_prompts import PLAN_EVERY, prompt_planner
 from handlers.errors import error_handler
 from storage.database import Database
 from storage.models import Role, utcnow
@@ -96,6 +97,9 @@ async def on_start(application: Application, services: Services) -> None:  # typ
     assert application.job_queue is not None
     application.job_queue.run_repeating(_prune(services), interval=3600, first=60, name="prune")
     application.job_queue.run_repeating(progress_job(services), interval=INTERVAL, name="progress")
+    application.job_queue.run_repeating(
+        prompt_planner(services), interval=PLAN_EVERY, first=1, name="checkin-prompts"
+    )
     log.info("bot @%s is up", bot.username)
 
 

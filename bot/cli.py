@@ -54,7 +54,7 @@ async def _import(args: argparse.Namespace, settings: Settings) -> None:
     try:
         await database.upgrade()
         async with database.unit_of_work() as uow:
-            counts = await apply_content(uow, content)
+            counts = await apply_content(uow, content, reminders=settings.reminders)
     finally:
         await database.dispose()
     print(

@@ -58,6 +58,9 @@ class Pipeline:
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, self._on_text)
         )
         application.add_handler(MessageHandler(private & filters.COMMAND, self._on_unknown_command))
+        application.add_handler(
+            MessageHandler(private & (filters.PHOTO | filters.LOCATION), self._on_media)
+        )
         if self.upload is not None:
             application.add_handler(
                 MessageHandler(private & filters.Document.ALL, self._on_document)
@@ -89,17 +92,19 @@ class Pipeline:
         upload = self.upload
 
         async def resolve(turn: Turn) -> Route | None:
-            # Only those allowed to upload are told about uploads; to anyone else a document is
-            # just something the bot cannot read, as it is during a flow.
-            if (
-                upload is None
-                or turn.conversation is not None
-                or level_of(turn.partner) < upload.level
-            ):
+            # During a flow, a document is for the flow's step if it takes media (a photo sent
+            # as a file). Only those allowed to upload are told about uploads; to anyone else
+            # a document is just something the bot cannot read.
+            if turn.conversation is not None:
+                return await self._resolve_media(turn)
+            if upload is None or level_of(turn.partner) < upload.level:
                 return await self._fallback(self.fallbacks.other_message)(turn)
             return upload
 
         await self._handle(update, context, resolve)
+
+    async def _on_media(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
+        await self._handle(update, context, self._resolve_media)
 
     async def _on_other(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
         await self._handle(update, context, self._fallback(self.fallbacks.other_message))
@@ -132,6 +137,15 @@ class Pipeline:
                 turn.t.gettext("Please choose one of the buttons above, or send /cancel to stop.")
             )
             return None
+        return step
+
+    async def _resolve_media(self, turn: Turn) -> Route | None:
+        """A photo or a location goes to the flow's step if that step takes one (a check-in's
+        photo question); anywhere else the bot cannot read it."""
+        conversation = turn.conversation
+        step = self.steps.get((conversation.flow, conversation.step)) if conversation else None
+        if step is None or not step.media:
+            return await self._fallback(self.fallbacks.other_message)(turn)
         return step
 
     async def _handle(

@@ -35,12 +35,13 @@ class Button:
 
 @dataclass(frozen=True)
 class Step:
-    """Typed text while a flow waits at this step."""
+    """Typed text while a flow waits at this step (and, with `media`, a photo or a location)."""
 
     flow: str
     step: str
     handler: Handler
     level: Level
+    media: bool = False
 
 
 @dataclass(frozen=True)

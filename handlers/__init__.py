@@ -9,7 +9,12 @@ from bot.routing import Fallbacks, Route
 from handlers import (
     admin,
     ask,
+    attendance,
+    away,
     broadcast,
+    checkin,
+    checkin_history,
+    checkin_prompts,
     content_files,
     event_editing,
     events,
@@ -19,18 +24,27 @@ from handlers import (
     onboarding,
     privacy,
     programmes,
+    reminders,
+    rsvp,
     settings,
     status_editing,
+    template_view,
 )
 
 
 def routes() -> list[Route]:
     return [
         *onboarding.ROUTES,
+        *checkin.ROUTES,
+        *checkin_history.ROUTES,
+        *away.ROUTES,
         *events.ROUTES,
         *event_editing.ROUTES,
+        *rsvp.ROUTES,
+        *attendance.ROUTES,
         *programmes.ROUTES,
         *status_editing.ROUTES,
+        *template_view.ROUTES,
         *broadcast.ROUTES,
         *faq.ROUTES,
         *ask.ROUTES,
@@ -52,4 +66,4 @@ def fallbacks() -> Fallbacks:
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [*broadcast.KINDS]
+    return [*reminders.KINDS, *broadcast.KINDS, *checkin_prompts.KINDS]

@@ -31,7 +31,8 @@ async def receive_file(turn: Turn) -> None:
     file = await turn.context.bot.get_file(document.file_id)
     data = bytes(await file.download_as_bytearray())
     try:
-        counts = await apply_content(turn.uow, read_content(data, name))
+        content = read_content(data, name)
+        counts = await apply_content(turn.uow, content, reminders=turn.services.settings.reminders)
     except ContentError as error:
         # Every check runs before the first write, so nothing has changed.
         shown = "\n".join(f"• {escape(p)}" for p in error.problems[:SHOWN_PROBLEMS])

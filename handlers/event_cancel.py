@@ -1,11 +1,13 @@
 """/cancelevent: a coordinator takes an event of a programme they manage off the calendar,
-after confirming. The event is kept, marked cancelled, so calendar files can say so."""
+after confirming. The event is kept, marked cancelled, so calendar files can say so; its
+reminders are withdrawn and everyone already reminded (or who said they would come) is told."""
 
 from __future__ import annotations
 
 from bot.access import Level
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_
+from bot.reminders import on_cancel
 from bot.routing import Button, Command, Route
 from bot.turn import Turn
 from handlers import event_steps as steps
@@ -69,8 +71,9 @@ async def on_cancel_yes(turn: Turn) -> None:
     if event.cancelled_at is not None:  # someone else was quicker
         await turn.settle(_already_cancelled(turn, event))
         return
-    event.cancelled_at = turn.services.clock()
+    event.cancelled_at = now = turn.services.clock()
     await turn.uow.events.flush()
+    await on_cancel(turn.uow, event, now)
     await turn.uow.audit.record(
         "event.cancelled", actor=turn.partner, telegram_id=turn.user.id, event=event.id
     )

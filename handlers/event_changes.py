@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.access import Level
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_
+from bot.reminders import replan_after_move
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers import event_steps as steps
@@ -159,10 +160,20 @@ async def _retime(turn: Turn, end: datetime) -> None:
     event = await steps.flow_event(turn)
     if event is None:
         return
-    start = steps.moment(turn, "starts")
+    start, old_sequence, old_start = steps.moment(turn, "starts"), event.sequence, event.starts_at
     if (start, end) != (event.starts_at, event.ends_at):
         event.sequence += 1  # calendar apps replace the entry they imported
     event.starts_at, event.ends_at, event.timezone = start, end, steps.data(turn)["zone"]
+    if event.sequence != old_sequence:
+        services = turn.services
+        await replan_after_move(
+            turn.uow,
+            event,
+            old_sequence,
+            services.settings.reminders,
+            services.clock(),
+            old_starts_at=old_start,
+        )
     await _saved(turn, event, "time", None)
 
 

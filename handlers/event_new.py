@@ -10,6 +10,7 @@ from typing import Any
 from bot.access import Level, manages
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_
+from bot.reminders import plan_reminders
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers import event_steps as steps
@@ -170,6 +171,8 @@ async def on_save(turn: Turn) -> None:
     event.created_by = turn.partner.id
     await turn.uow.events.add(event, landscapes)
     event.slug = f"event-{event.id}"
+    services = turn.services
+    await plan_reminders(turn.uow, event, services.settings.reminders, services.clock())
     await turn.uow.audit.record(
         "event.created",
         actor=turn.partner,

@@ -1,5 +1,6 @@
 """/events, /event and /next: the upcoming events a partner may see, in their time zone, each
-with an "Add to calendar" file and, for online meetings, the link."""
+with an "Add to calendar" file, for online meetings the link, and while it is open the partner's
+answer with the Attend / Maybe / Can't attend buttons."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.localized import plain
 from bot.routing import Button, Command, Route
 from bot.turn import Keyboard, Turn
 from handlers.cards import event_card, event_line, event_title
+from handlers.reminders import CARD, answer_of, rsvp_open, rsvp_row, your_answer
 from storage.models import Event
 
 PAGE = 5
@@ -64,7 +66,7 @@ async def show_event(turn: Turn) -> None:
     if event is None:
         await turn.reply(turn.t.gettext("I can't find event {number}.", number=turn.args[0]))
         return
-    await turn.reply(event_card(turn.t, event, turn.services.clock()), _card_keyboard(turn, event))
+    await show_card(turn, event)
 
 
 async def next_event(turn: Turn) -> None:
@@ -79,7 +81,13 @@ async def next_event(turn: Turn) -> None:
 
 
 async def show_card(turn: Turn, event: Event) -> None:
-    await turn.settle(event_card(turn.t, event, turn.services.clock()), _card_keyboard(turn, event))
+    t, now = turn.t, turn.services.clock()
+    text, keyboard = event_card(t, event, now), list(_card_keyboard(turn, event))
+    if rsvp_open(event, now) and turn.partner is not None:
+        answer = await answer_of(turn.uow, event.id, turn.partner.id)
+        text += "\n\n" + your_answer(t, answer)
+        keyboard.insert(0, rsvp_row(turn, t, event, CARD))
+    await turn.settle(text, keyboard)
 
 
 async def on_event(turn: Turn) -> None:

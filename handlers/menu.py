@@ -7,7 +7,7 @@ from bot.pipeline import MENU_ACTION
 from bot.turn import Keyboard, Turn
 
 # Command names in menu order; a later feature adds its command here.
-MAIN_MENU = ("next", "events", "status", "contact", "settings", "help")
+MAIN_MENU = ("checkin", "next", "events", "status", "contact", "settings", "help")
 
 
 def main_menu(turn: Turn) -> Keyboard:

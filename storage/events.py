@@ -1,4 +1,4 @@
-"""Events: the calendar, and which events a given partner can see."""
+"""Events: the calendar, which events a given partner can see, and whom an event is for."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from sqlalchemy import exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Event, EventLandscape, Landscape
+from storage.models import (
+    Event,
+    EventLandscape,
+    Landscape,
+    Partner,
+    PartnerLandscape,
+    PartnerStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,37 @@ class Events:
         else:
             in_place = event.programme_id is None or event.programme_id in viewer.programme_ids
         return in_place and _in_audience(event, viewer)
+
+    async def audience(self, event: Event) -> list[int]:
+        """The registered, active partners an event is for (its reminders' recipients): in its
+        landscapes, else its programme, else anywhere; of its stakeholder types and roles."""
+        query = select(Partner.id).where(
+            Partner.joined_at.is_not(None),
+            Partner.status == PartnerStatus.ACTIVE,
+            Partner.telegram_id.is_not(None),
+        )
+        if event.landscapes:
+            landscape_ids = [landscape.id for landscape in event.landscapes]
+            query = query.where(
+                Partner.id.in_(
+                    select(PartnerLandscape.partner_id).where(
+                        PartnerLandscape.landscape_id.in_(landscape_ids)
+                    )
+                )
+            )
+        elif event.programme_id is not None:
+            query = query.where(
+                Partner.id.in_(
+                    select(PartnerLandscape.partner_id)
+                    .join(Landscape, Landscape.id == PartnerLandscape.landscape_id)
+                    .where(Landscape.programme_id == event.programme_id)
+                )
+            )
+        if event.audience:
+            query = query.where(Partner.stakeholder_type.in_(list(event.audience)))
+        if event.audience_roles:
+            query = query.where(Partner.role.in_(list(event.audience_roles)))
+        return list(await self._session.scalars(query.order_by(Partner.id)))
 
     async def add(self, event: Event, landscapes: Sequence[Landscape]) -> Event:
         event.landscapes = list(landscapes)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Landscape, Partner, PartnerLandscape, PartnerStatus, Role, utcnow
+from storage.models import (
+    Landscape,
+    Partner,
+    PartnerLandscape,
+    PartnerStatus,
+    Role,
+    StakeholderType,
+    utcnow,
+)
 
 
 class Partners:
@@ -99,6 +108,28 @@ class Partners:
         partner.status = PartnerStatus.FORGOTTEN
         partner.forgotten_at = utcnow()
         await self._session.flush()
+
+    async def reporters(self, programme_id: int, on: date) -> Sequence[Partner]:
+        """Who is expected to report progress for a programme: registered, active partners of
+        its landscapes (funders, coordinators and admins aside), not away on `on`."""
+        query = (
+            select(Partner)
+            .join(PartnerLandscape, PartnerLandscape.partner_id == Partner.id)
+            .join(Landscape, Landscape.id == PartnerLandscape.landscape_id)
+            .where(
+                Landscape.programme_id == programme_id,
+                Partner.joined_at.is_not(None),
+                Partner.status == PartnerStatus.ACTIVE,
+                Partner.role == Role.PARTNER,
+                or_(
+                    Partner.stakeholder_type.is_(None),
+                    Partner.stakeholder_type != StakeholderType.FUNDER,
+                ),
+                or_(Partner.away_until.is_(None), Partner.away_until < on),
+            )
+            .distinct()
+        )
+        return (await self._session.scalars(query)).all()
 
     async def by_ids(self, partner_ids: Collection[int]) -> dict[int, Partner]:
         rows = await self._session.scalars(select(Partner).where(Partner.id.in_(partner_ids)))

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import AuditLog
 from storage.broadcasts import Broadcasts
+from storage.checkins import Checkins
 from storage.conversations import Conversations
 from storage.deliveries import Deliveries
 from storage.events import Events
@@ -15,6 +16,7 @@ from storage.partners import Partners
 from storage.places import Places
 from storage.programmes import Programmes
 from storage.questions import Questions
+from storage.rsvps import Rsvps
 from storage.updates import HandledUpdates
 
 
@@ -32,4 +34,6 @@ class UnitOfWork:
         self.conversations = Conversations(session)
         self.updates = HandledUpdates(session)
         self.deliveries = Deliveries(session)
+        self.checkins = Checkins(session)
         self.broadcasts = Broadcasts(session)
+        self.rsvps = Rsvps(session)

@@ -44,6 +44,7 @@ async def test_example_content_imports_and_reimports_in_place(database: Database
         async with database.unit_of_work() as uow:
             counts = await apply_content(uow, content)
     assert (counts.programmes, counts.landscapes, counts.events, counts.faq) == (2, 10, 2, 6)
+    assert counts.checkin_templates == 1
     async with database.unit_of_work() as uow:
         landscapes = await uow.places.landscapes()
         programmes = await uow.programmes.all()
@@ -87,6 +88,8 @@ async def test_an_export_imports_back_to_the_same_content(
         await copy.dispose()
     assert second == first
     assert "Fire & <drought>" in first  # stored verbatim; escaped only where shown
+    assert "[[checkin_templates]]" in first
+    assert read_content(first.encode(), "export").checkin_templates[0].questions[1].parts
 
 
 async def test_a_moved_event_is_resequenced(database: Database) -> None:
@@ -120,6 +123,10 @@ async def test_a_moved_event_is_resequenced(database: Database) -> None:
         ),
         (b"[[events]\n", "not valid TOML"),
         (b'[[unknown]]\nslug = "x"\n', "unknown: Extra inputs are not permitted"),
+        (
+            EXAMPLE_CONTENT.read_bytes().replace(b"max = 100000\n", b"max = -1\n"),
+            "checkin_templates[0] (flrm).questions[0] (area_ha): max: must be more than min",
+        ),
     ],
 )
 def test_a_bad_file_names_the_entry_and_field(data: bytes, problem: str) -> None:

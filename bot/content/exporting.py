@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import tomli_w
 
+from bot.content.templates import template_entry
 from bot.settings import SHIPPED_LANGUAGES
 from storage.models import Event, FaqEntry, Landscape, Programme
 from storage.uow import UnitOfWork
@@ -28,6 +29,12 @@ async def export_content(uow: UnitOfWork) -> str:
         "landscapes": [_landscape(p, landscape) for p in programmes for landscape in p.landscapes],
         "events": [_event(event, slugs) for event in await uow.events.all()],
         "faq": [_faq(entry, slugs) for entry in await uow.faq.all()],
+        "checkin_templates": [
+            template_entry(template, slugs[template.programme_id], _compact, _texts, _number)
+            for template in sorted(
+                await uow.checkins.templates(), key=lambda t: slugs[t.programme_id]
+            )
+        ],
     }
     return HEADER + tomli_w.dumps({k: v for k, v in document.items() if v}, multiline_strings=True)
 

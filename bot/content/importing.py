@@ -1,6 +1,7 @@
 """Applying a content file: every cross-reference and default-language text is checked against
 the file and what is already stored, and only then is anything written (by slug: an entry that
-exists is updated in place, one that does not is created; nothing is deleted)."""
+exists is updated in place, one that does not is created; nothing is deleted). A programme's
+check-in template is replaced as a whole; answers already given keep their history by key."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from typing import Any
 
 from bot.content.reading import ContentError
 from bot.content.schema import DEFAULT, Content, EventEntry, FaqItem, ProgrammeEntry
+from bot.content.templates import template_fields
+from bot.reminders import after_change, before
+from bot.settings import ReminderSettings
 from storage.models import Event, Programme, utcnow
 from storage.uow import UnitOfWork
 
@@ -22,6 +26,7 @@ class ImportCounts:
     landscapes: int
     events: int
     faq: int
+    checkin_templates: int = 0
 
 
 class _Check:
@@ -43,6 +48,11 @@ class _Check:
             for slug, count in Counter(entry.slug for entry in entries).items():
                 if count > 1:
                     self.problems.append(f"{kind}: slug {slug!r} appears {count} times")
+        for slug, count in Counter(e.programme for e in content.checkin_templates).items():
+            if count > 1:
+                self.problems.append(
+                    f"checkin_templates: programme {slug!r} has {count} templates; keep one"
+                )
 
     def programme(self, where: str, slug: str | None) -> str:
         """The default language of the programme named (or of partnership-wide content)."""
@@ -70,7 +80,10 @@ class _Check:
         return resolved
 
 
-async def apply_content(uow: UnitOfWork, content: Content) -> ImportCounts:
+async def apply_content(
+    uow: UnitOfWork, content: Content, *, reminders: ReminderSettings | None = None
+) -> ImportCounts:
+    """Apply a checked file; with `reminders`, events' reminders follow what changed."""
     programmes = {p.slug: p for p in await uow.programmes.all()}
     stored_landscapes = {place.slug: place for place in await uow.places.landscapes()}
     owners = {slug: place.programme.slug for slug, place in stored_landscapes.items()}
@@ -80,6 +93,7 @@ async def apply_content(uow: UnitOfWork, content: Content) -> ImportCounts:
         check.programme(f"landscapes[{i}] ({entry.slug})", entry.programme)
     event_rows = [_event(check, i, e) for i, e in enumerate(content.events)]
     faq_rows = [_faq(check, i, e) for i, e in enumerate(content.faq)]
+    template_rows = [template_fields(check, i, e) for i, e in enumerate(content.checkin_templates)]
     if check.problems:
         raise ContentError(check.problems)
 
@@ -96,6 +110,7 @@ async def apply_content(uow: UnitOfWork, content: Content) -> ImportCounts:
     for slug, programme, landscapes, fields in event_rows:
         cancelled = fields.pop("cancelled")
         event = await uow.events.by_slug(slug)
+        previous = before(event)
         if event is None:
             event = await uow.events.add(Event(slug=slug, **fields), [])
         elif (event.starts_at, event.ends_at) != (fields["starts_at"], fields["ends_at"]):
@@ -108,11 +123,19 @@ async def apply_content(uow: UnitOfWork, content: Content) -> ImportCounts:
         elif event.cancelled_at is None:
             event.cancelled_at = utcnow()
         await uow.events.set_landscapes(event, [stored_landscapes[s] for s in landscapes])
+        if reminders is not None:  # plan, re-plan or withdraw the event's reminders
+            await after_change(uow, event, previous, reminders, utcnow())
     for slug, programme, fields in faq_rows:
         programme_id = programmes[programme].id if programme else None
         await uow.faq.upsert(slug, programme_id=programme_id, **fields)
+    for slug, fields in template_rows:
+        await uow.checkins.replace_template(programmes[slug].id, **fields)
     return ImportCounts(
-        len(content.programmes), len(content.landscapes), len(content.events), len(content.faq)
+        len(content.programmes),
+        len(content.landscapes),
+        len(content.events),
+        len(content.faq),
+        len(content.checkin_templates),
     )
 
 

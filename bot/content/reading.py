@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -43,14 +43,25 @@ def read_content(data: bytes, source: str) -> Content:
 
 
 def _describe(raw: dict[str, Any], loc: tuple[int | str, ...], message: str) -> str:
-    where = str(loc[0])
-    if len(loc) > 1 and isinstance(loc[1], int):
-        entries = raw.get(str(loc[0]), [])
-        entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
-        slug = entry.get("slug", "?") if isinstance(entry, dict) else "?"
-        where = f"{loc[0]}[{loc[1]}] ({slug})"
+    """ "checkin_templates[0] (flrm).questions[2] (area).max: ..." from Pydantic's location."""
+    where, node = "", cast(object, raw)
+    for step in loc:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            where += f"[{step}]"
+            if isinstance(node, dict):
+                where += f" ({_name_of(node)})"
+            continue
         # Pydantic names the union member it tried ("str", "dict[...]"); readers need the field.
-        rest = [str(p) for p in loc[2:] if not str(p).startswith(("dict[", "str", "constrained"))]
-        if rest:
-            where += "." + ".".join(rest)
+        if step.startswith(("dict[", "str", "constrained")):
+            continue
+        where += f".{step}" if where else step
+        node = node.get(step) if isinstance(node, dict) else None
     return f"{where}: {message.removeprefix('Value error, ')}"
+
+
+def _name_of(entry: dict[str, Any]) -> str:
+    for field in ("slug", "key", "programme"):
+        if isinstance(entry.get(field), str):
+            return str(entry[field])
+    return "?"

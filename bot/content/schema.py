@@ -1,5 +1,5 @@
 """The content file's shape, validated entry by entry: `[[programmes]]`, `[[landscapes]]`,
-`[[events]]` and `[[faq]]`.
+`[[events]]`, `[[faq]]` and `[[checkin_templates]]`.
 
 A translatable text is a table from language code to text (`{ en = "...", fr = "..." }`) or a
 plain string in the entry's default language; either way it must have that default language,
@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from bot.settings import IanaZone, ShippedLanguage
-from storage.models import StakeholderType
+from storage.models import Cadence, QuestionKind, StakeholderType
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 Slug = Annotated[str, Field(pattern=SLUG)]
@@ -144,11 +144,101 @@ class FaqItem(_Entry):
         return value
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# Answers and export columns are keyed by these, so they are short, stable identifiers.
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+QUESTIONS = (3, 7)  # a check-in a partner finishes on a phone in a few minutes
+MAX_CHOICES = 8
+MAX_PARTS = 6
+TEXT_LIMIT = 3000
+_NUMERIC = {QuestionKind.NUMBER, QuestionKind.PERCENTAGE}
+
+
+class LabelledKey(_Entry):
+    """A choice of a choice question, or a part of a number question (women / men)."""
+
+    key: Key
+    label: Short
+
+
+class QuestionEntry(_Entry):
+    key: Key
+    kind: QuestionKind
+    text: Name
+    required: bool = True
+    unit: Short = {}
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    choices: list[LabelledKey] = Field(default=[], max_length=MAX_CHOICES)
+    parts: list[LabelledKey] = Field(default=[], max_length=MAX_PARTS)
+    max_length: int | None = Field(default=None, ge=1, le=TEXT_LIMIT)
+    barrier: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> QuestionEntry:
+        kind = self.kind
+        if kind not in _NUMERIC and (self.min is not None or self.max is not None):
+            raise ValueError("min, max: only number and percentage questions have a range")
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError("max: must be more than min")
+        if kind == QuestionKind.PERCENTAGE and any(
+            bound is not None and not 0 <= bound <= 100 for bound in (self.min, self.max)
+        ):
+            raise ValueError("min, max: a percentage stays between 0 and 100")
+        if kind != QuestionKind.NUMBER and (self.unit or self.integer or self.parts):
+            raise ValueError("unit, integer, parts: only number questions have them")
+        if kind == QuestionKind.CHOICE and len(self.choices) < 2:
+            raise ValueError("choices: a choice question needs at least 2 choices")
+        if kind != QuestionKind.CHOICE and self.choices:
+            raise ValueError("choices: only choice questions have choices")
+        if self.parts and len(self.parts) < 2:
+            raise ValueError("parts: give at least 2 parts, or none")
+        for name, items in (("choices", self.choices), ("parts", self.parts)):
+            keys = [item.key for item in items]
+            if len(set(keys)) != len(keys):
+                raise ValueError(f"{name}: keys must be unique")
+        if kind != QuestionKind.TEXT and self.max_length is not None:
+            raise ValueError("max_length: only text questions have it")
+        if self.barrier and kind not in (QuestionKind.TEXT, QuestionKind.CHOICE):
+            raise ValueError("barrier: only text and choice answers can be barriers")
+        return self
+
+
+class CheckinTemplateEntry(_Entry):
+    programme: str
+    cadence: Cadence = Cadence.MONTHLY
+    weekday: Weekday = "monday"
+    hour: int = Field(default=9, ge=0, le=23)  # in each partner's own time zone
+    window_days: int = Field(default=7, ge=1, le=28)
+    questions: list[QuestionEntry]
+
+    @field_validator("questions")
+    @classmethod
+    def _few(cls, value: list[QuestionEntry]) -> list[QuestionEntry]:
+        low, high = QUESTIONS
+        if not low <= len(value) <= high:
+            raise ValueError(f"a check-in has {low} to {high} questions, not {len(value)}")
+        keys = [question.key for question in value]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise ValueError(f"question keys must be unique: {', '.join(repeated)} repeated")
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> CheckinTemplateEntry:
+        if self.cadence == Cadence.WEEKLY and self.window_days > 7:
+            raise ValueError("window_days: a weekly check-in is due within 7 days at most")
+        return self
+
+
 class Content(_Entry):
     programmes: list[ProgrammeEntry] = []
     landscapes: list[LandscapeEntry] = []
     events: list[EventEntry] = []
     faq: list[FaqItem] = []
+    checkin_templates: list[CheckinTemplateEntry] = []
 
 
 def _aware(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -10,8 +10,9 @@ Bot routes: ``/bot{token}/{method}`` (GET or POST; JSON, url-encoded or multipar
 ``/file/bot{token}/{file_path}``. The state and its Telegram-like validation live in
 :mod:`bot.sandbox.api_state`; this module adds HTTP, long polling, webhooks and fault injection.
 
-The user side is driven in-process (``send_text``, ``send_document``, ``press``, ``messages``,
-``wait_for_activity``) or over HTTP, for a terminal or a test in another process:
+The user side is driven in-process (``send_text``, ``send_document``, ``send_photo``,
+``send_location``, ``press``, ``messages``, ``wait_for_activity``) or over HTTP, for a terminal
+or a test in another process:
 
 - ``POST /_sandbox/send`` with JSON ``{"user_id": 1, "text": "/start"}`` (optional ``chat_id``
   for a group) → ``{"ok": true, "update_id": n}``.
@@ -404,11 +405,28 @@ class LocalBotApi:
             user_id, chat_id=chat_id, text=caption or "", document=stored
         )
 
+    async def send_photo(
+        self, user_id: int, data: bytes, caption: str | None = None, *, chat_id: int | None = None
+    ) -> int:
+        """The user sends a photo (JPEG, PNG, GIF or WebP bytes); returns the update_id."""
+        stored = self._state.store_file("photo", data, None, "image/jpeg")
+        return self._state.user_message(user_id, chat_id=chat_id, text=caption or "", photo=stored)
+
+    async def send_location(
+        self, user_id: int, latitude: float, longitude: float, *, chat_id: int | None = None
+    ) -> int:
+        """The user shares a location pin; returns the update_id."""
+        return self._state.user_message(user_id, chat_id=chat_id, location=(latitude, longitude))
+
     async def press(
         self, user_id: int, message_id: int, callback_data: str, *, chat_id: int | None = None
     ) -> str:
         """The user presses a button (the data is not checked against the keyboard)."""
         return self._state.user_press(user_id, message_id, callback_data, chat_id=chat_id)
+
+    def update_of_press(self, callback_query_id: str) -> int:
+        """The update_id that carried a button press, e.g. to redeliver it."""
+        return self._state.update_of_press(callback_query_id)
 
     def redeliver(self, update_id: int) -> None:
         """Deliver an already handled update again (Telegram delivers at least once)."""

@@ -206,6 +206,7 @@ class _Message:
     reply_markup: JsonDict | None = None
     media_kind: str | None = None  # "document" or "photo"
     media: StoredFile | None = None
+    location: tuple[float, float] | None = None  # (latitude, longitude) a user shared
     reply_to: JsonDict | None = None
     edit_date: int | None = None
     deleted: bool = False
@@ -512,7 +513,9 @@ class BotApiState:
         if message.reply_to is not None:
             data["reply_to_message"] = message.reply_to
         stored = message.media
-        if stored is None:
+        if message.location is not None:
+            data["location"] = {"latitude": message.location[0], "longitude": message.location[1]}
+        elif stored is None:
             data["text"] = message.text
             if message.entities:
                 data["entities"] = message.entities
@@ -711,6 +714,12 @@ class BotApiState:
             self.update_pulse.fire()
         return update_id
 
+    def update_of_press(self, query_id: str) -> int:
+        for update_id, update in self.history.items():
+            if update.get("callback_query", {}).get("id") == query_id:
+                return update_id
+        raise KeyError(f"no button press {query_id}")
+
     def redeliver(self, update_id: int) -> None:
         """Offer an update again, as Telegram does when a confirmation was lost."""
         self.updates.append(self.history[update_id])
@@ -754,16 +763,22 @@ class BotApiState:
         chat_id: int | None = None,
         text: str = "",
         document: StoredFile | None = None,
+        photo: StoredFile | None = None,
+        location: tuple[float, float] | None = None,
     ) -> int:
+        """A user's message: text, a document or a photo (with `text` as caption), or a
+        location."""
         user, chat = self._sender(user_id, chat_id)
+        media = document or photo
         message = _Message(
             message_id=self._take_message_id(chat),
             sender=user,
             date=int(time.time()),
             text=text,
-            entities=command_entities(text) if document is None else [],
-            media_kind="document" if document else None,
-            media=document,
+            entities=command_entities(text) if media is None else [],
+            media_kind="document" if document else "photo" if photo else None,
+            media=media,
+            location=location,
         )
         chat.messages[message.message_id] = message
         chat.log.append(("user", message.message_id, ""))
@@ -808,6 +823,8 @@ class BotApiState:
                 lines.append(f"> [pressed {detail}]")
                 continue
             body = message.text
+            if message.location is not None:
+                body = f"[location: {message.location[0]}, {message.location[1]}]"
             if message.media is not None:
                 body = f"[{message.media_kind}: {message.media.filename}] {body}".rstrip()
             if kind == "user":

@@ -12,10 +12,17 @@ from zoneinfo import ZoneInfo
 
 from bot.app import build_services
 from bot.content import apply_content, read_content_file
+from bot.reminders import plan_reminders
 from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
 from bot.sandbox.terminal import chat_in_terminal
-from bot.settings import AccessSettings, Settings, TelegramSettings, WebhookSettings
+from bot.settings import (
+    AccessSettings,
+    ReminderSettings,
+    Settings,
+    TelegramSettings,
+    WebhookSettings,
+)
 from storage.models import Event, Role, StakeholderType, utcnow
 from storage.uow import UnitOfWork
 
@@ -60,11 +67,13 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
         await services.db.upgrade()
         language_code = _terminal_language()
         async with services.db.unit_of_work() as uow:
-            await _load_demo(uow)
+            await _load_demo(uow, sandbox_settings.reminders)
             if role != "partner":  # already registered, so their tools work at once
                 language = services.catalogs.choose(None, language_code)
                 await _register(uow, _staff_profile(user_id, language), Role(role))
         api.add_user(user_id, first_name, language_code=language_code)
+        for demo_id, name, *_rest, language, _zone, _landscape in DEMO_PARTNERS:
+            api.add_user(demo_id, name.split()[0], language_code=language)
         stop = asyncio.Event()
         bot = asyncio.create_task(serve(services, stop))
         who = {"admin": "an admin", "coordinator": "a coordinator"}.get(role, "a partner")
@@ -82,15 +91,15 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
             await services.db.dispose()
 
 
-async def _load_demo(uow: UnitOfWork) -> None:
+async def _load_demo(uow: UnitOfWork, reminders: ReminderSettings) -> None:
     if EXAMPLE_CONTENT.exists():
-        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
-        await _upcoming_meeting(uow)
+        await apply_content(uow, read_content_file(EXAMPLE_CONTENT), reminders=reminders)
+        await _upcoming_meeting(uow, reminders)
     for profile in DEMO_PARTNERS:
         await _register(uow, profile)
 
 
-async def _upcoming_meeting(uow: UnitOfWork) -> None:
+async def _upcoming_meeting(uow: UnitOfWork, reminders: ReminderSettings) -> None:
     """The example's events are history; a copy of its progress meeting three days from now
     gives "when is the next meeting?" something to answer."""
     source = await uow.events.by_slug(DEMO_MEETING_SOURCE)
@@ -111,6 +120,7 @@ async def _upcoming_meeting(uow: UnitOfWork) -> None:
         timezone=source.timezone,
     )
     await uow.events.add(copy, source.landscapes)
+    await plan_reminders(uow, copy, reminders, utcnow())
 
 
 def _staff_profile(user_id: int, language: str) -> DemoProfile:

@@ -17,6 +17,13 @@ import contextlib
 from bot.sandbox.api_server import LocalBotApi
 from bot.sandbox.api_state import CallbackAnswer, SentMessage
 
+# A 1×1 PNG: the smallest photo the sandbox (like Telegram) accepts.
+PHOTO = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
 
 class ChatUser:
     """One user talking to the bot in a private chat (or in ``chat_id``, a group)."""
@@ -54,6 +61,18 @@ class ChatUser:
         self._cursor = self.api.activity(self.chat_id)
         return await self.api.send_document(
             self.user_id, filename, data, caption, chat_id=self._group()
+        )
+
+    async def send_photo(self, data: bytes = PHOTO, caption: str | None = None) -> int:
+        """Send a photo (a tiny valid PNG unless ``data`` is given); returns its update_id."""
+        self._cursor = self.api.activity(self.chat_id)
+        return await self.api.send_photo(self.user_id, data, caption, chat_id=self._group())
+
+    async def send_location(self, latitude: float, longitude: float) -> int:
+        """Share a location pin; returns its update_id."""
+        self._cursor = self.api.activity(self.chat_id)
+        return await self.api.send_location(
+            self.user_id, latitude, longitude, chat_id=self._group()
         )
 
     async def press(self, label: str) -> str:
