@@ -25,20 +25,16 @@ from telegram.ext import CallbackContext, JobQueue
 from bot.delivery.kinds import (
     ExpandContext,
     Message,
-    Postpone,
     Recipient,
-    RenderContext,
-    Skip,
 )
 from bot.delivery.leadership import Leadership
 from bot.delivery.limits import Limits
 from bot.delivery.outcomes import Recorder
+from bot.delivery.rendering import render_due
 from bot.delivery.sender import Sender
-from bot.i18n import Translator
 from bot.services import Services
 from storage.deliveries import NewDelivery, Outcome
-from storage.models import Delivery, DeliveryStatus, Partner, PartnerStatus
-from storage.uow import UnitOfWork
+from storage.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +181,7 @@ class Dispatcher:
                     rows = await uow.deliveries.claim(now, self.chunk, self.owner)
                     if not rows:
                         break
-                    ready = await self._render_all(uow, rows, now, recorder)
+                    ready = await render_due(self.services, uow, rows, now, recorder)
                 handled += len(rows)
                 for chat_id, row, message in ready:
                     await slots.acquire()
@@ -216,60 +212,3 @@ class Dispatcher:
             ),
             blocked_partner=row.partner_id if result.status == DeliveryStatus.BLOCKED else None,
         )
-
-    async def _render_all(
-        self, uow: UnitOfWork, rows: list[Delivery], now: datetime, recorder: Recorder
-    ) -> list[tuple[int, Delivery, Message]]:
-        partners = await uow.partners.by_ids({row.partner_id for row in rows})
-        translators: dict[tuple[str, str], Translator] = {}
-        ready: list[tuple[int, Delivery, Message]] = []
-        for row in rows:
-            partner = partners.get(row.partner_id)
-
-            def finish(status: DeliveryStatus, reason: str, row: Delivery = row) -> Outcome:
-                return Outcome(row.id, status, at=now, due_at=row.due_at, error=reason)
-
-            if partner is None or partner.telegram_id is None:
-                await recorder.add(finish(DeliveryStatus.SKIPPED, "partner left"))
-            elif partner.status == PartnerStatus.BLOCKED:
-                await recorder.add(finish(DeliveryStatus.BLOCKED, "blocked the bot earlier"))
-            elif partner.status == PartnerStatus.FORGOTTEN:
-                await recorder.add(finish(DeliveryStatus.SKIPPED, "partner left"))
-            elif row.expires_at is not None and now > row.expires_at:
-                await recorder.add(finish(DeliveryStatus.SKIPPED, "too late: past its window"))
-            else:
-                try:
-                    rendered = await self._render(uow, row, partner, now, translators)
-                except Exception:
-                    log.exception("could not render delivery %s (%s)", row.id, row.kind)
-                    await recorder.add(finish(DeliveryStatus.FAILED, "could not be rendered"))
-                    continue
-                if isinstance(rendered, Message):
-                    ready.append((partner.telegram_id, row, rendered))
-                elif isinstance(rendered, Postpone):
-                    postponed = Outcome(
-                        row.id, DeliveryStatus.PENDING, now, row.due_at, retry_at=rendered.until
-                    )
-                    await recorder.add(postponed)
-                else:
-                    await recorder.add(finish(DeliveryStatus.SKIPPED, rendered.reason))
-        return ready
-
-    async def _render(
-        self,
-        uow: UnitOfWork,
-        row: Delivery,
-        partner: Partner,
-        now: datetime,
-        translators: dict[tuple[str, str], Translator],
-    ) -> Message | Skip | Postpone:
-        kind = self.services.kinds.get(row.kind)
-        if kind is None:
-            return Skip(f"unknown kind {row.kind}")
-        catalogs, settings = self.services.catalogs, self.services.settings
-        language = catalogs.choose(partner.language, None)
-        zone = partner.timezone or settings.locale.default_timezone
-        t = translators.get((language, zone))
-        if t is None:
-            t = translators[(language, zone)] = catalogs.translator(language, zone)
-        return await kind.render(RenderContext(self.services, uow, row, partner, t, now))

@@ -1,0 +1,77 @@
+"""Rendering due deliveries for their recipients, at send time: each in the partner's language
+and time zone, or recorded straight away when there is nothing to send (the partner left or
+blocked the bot, the row's window has passed, the feature says skip or later)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.delivery.kinds import Message, Postpone, RenderContext, Skip
+from bot.delivery.outcomes import Recorder
+from bot.i18n import Translator
+from bot.services import Services
+from storage.deliveries import Outcome
+from storage.models import Delivery, DeliveryStatus, Partner, PartnerStatus
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def render_due(
+    services: Services, uow: UnitOfWork, rows: list[Delivery], now: datetime, recorder: Recorder
+) -> list[tuple[int, Delivery, Message]]:
+    partners = await uow.partners.by_ids({row.partner_id for row in rows})
+    translators: dict[tuple[str, str], Translator] = {}
+    ready: list[tuple[int, Delivery, Message]] = []
+    for row in rows:
+        partner = partners.get(row.partner_id)
+
+        def finish(status: DeliveryStatus, reason: str, row: Delivery = row) -> Outcome:
+            return Outcome(row.id, status, at=now, due_at=row.due_at, error=reason)
+
+        if partner is None or partner.telegram_id is None:
+            await recorder.add(finish(DeliveryStatus.SKIPPED, "partner left"))
+        elif partner.status == PartnerStatus.BLOCKED:
+            await recorder.add(finish(DeliveryStatus.BLOCKED, "blocked the bot earlier"))
+        elif partner.status == PartnerStatus.FORGOTTEN:
+            await recorder.add(finish(DeliveryStatus.SKIPPED, "partner left"))
+        elif row.expires_at is not None and now > row.expires_at:
+            await recorder.add(finish(DeliveryStatus.SKIPPED, "too late: past its window"))
+        else:
+            try:
+                rendered = await _render(services, uow, row, partner, now, translators)
+            except Exception:
+                log.exception("could not render delivery %s (%s)", row.id, row.kind)
+                await recorder.add(finish(DeliveryStatus.FAILED, "could not be rendered"))
+                continue
+            if isinstance(rendered, Message):
+                ready.append((partner.telegram_id, row, rendered))
+            elif isinstance(rendered, Postpone):
+                postponed = Outcome(
+                    row.id, DeliveryStatus.PENDING, now, row.due_at, retry_at=rendered.until
+                )
+                await recorder.add(postponed)
+            else:
+                await recorder.add(finish(DeliveryStatus.SKIPPED, rendered.reason))
+    return ready
+
+
+async def _render(
+    services: Services,
+    uow: UnitOfWork,
+    row: Delivery,
+    partner: Partner,
+    now: datetime,
+    translators: dict[tuple[str, str], Translator],
+) -> Message | Skip | Postpone:
+    kind = services.kinds.get(row.kind)
+    if kind is None:
+        return Skip(f"unknown kind {row.kind}")
+    catalogs, settings = services.catalogs, services.settings
+    language = catalogs.choose(partner.language, None)
+    zone = partner.timezone or settings.locale.default_timezone
+    t = translators.get((language, zone))
+    if t is None:
+        t = translators[(language, zone)] = catalogs.translator(language, zone)
+    return await kind.render(RenderContext(services, uow, row, partner, t, now))
