@@ -7,14 +7,22 @@ import enum
 from collections.abc import Collection
 
 from storage.events import Viewer
-from storage.models import Partner, PartnerStatus, Role
+from storage.models import Partner, PartnerStatus, Role, StakeholderType
 
 
 class Level(enum.IntEnum):
     GUEST = 0  # anyone who opens the bot, registered or not
     PARTNER = 1
-    COORDINATOR = 2
-    ADMIN = 3
+    FUNDER = 2  # a partner whose stakeholder type is funder: anonymised check-in summaries
+    COORDINATOR = 3
+    ADMIN = 4
+
+
+class SummaryView(enum.Enum):
+    """How much of the check-ins a summary shows its reader."""
+
+    FULL = "full"  # names, who has not reported, barrier texts
+    ANONYMISED = "anonymised"  # totals, averages, counts and response rate only
 
 
 _ROLE_LEVEL = {
@@ -27,7 +35,10 @@ _ROLE_LEVEL = {
 def level_of(partner: Partner | None) -> Level:
     if partner is None or not partner.registered or partner.status == PartnerStatus.FORGOTTEN:
         return Level.GUEST
-    return _ROLE_LEVEL[Role(partner.role)]
+    level = _ROLE_LEVEL[Role(partner.role)]
+    if level == Level.PARTNER and partner.stakeholder_type == StakeholderType.FUNDER:
+        return Level.FUNDER
+    return level
 
 
 def programmes_of(partner: Partner | None) -> set[int]:
@@ -53,6 +64,22 @@ def managed_programmes(partner: Partner | None) -> set[int] | None:
     if level_of(partner) == Level.ADMIN:
         return None
     return programmes_of(partner) if level_of(partner) == Level.COORDINATOR else set()
+
+
+def summary_view(partner: Partner | None) -> SummaryView | None:
+    """Coordinators and admins see check-ins in full, funders anonymised, others not at all."""
+    level = level_of(partner)
+    if level >= Level.COORDINATOR:
+        return SummaryView.FULL
+    return SummaryView.ANONYMISED if level == Level.FUNDER else None
+
+
+def summary_programmes(partner: Partner | None) -> set[int] | None:
+    """The programmes whose check-in summaries this partner may see; None means every one.
+    Coordinators: those they manage; funders: those of their landscapes."""
+    if level_of(partner) == Level.FUNDER:
+        return programmes_of(partner)
+    return managed_programmes(partner)
 
 
 def viewer(partner: Partner | None) -> Viewer:

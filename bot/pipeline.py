@@ -255,6 +255,8 @@ def _route_name(route: Route) -> str:
 def _refusal(t: Translator, have: Level, needed: Level) -> str:
     if have == Level.GUEST:
         return t.gettext("Please join first: send /start.")
+    if needed == Level.FUNDER:
+        return t.gettext("Sorry, only coordinators, admins and funders can see summaries.")
     if needed == Level.COORDINATOR:
         return t.gettext("Sorry, only coordinators and admins can do that.")
     return t.gettext("Sorry, only admins can do that.")

@@ -15,6 +15,7 @@ from handlers import (
     checkin,
     checkin_history,
     checkin_prompts,
+    checkin_review,
     content_files,
     event_editing,
     events,
@@ -28,6 +29,7 @@ from handlers import (
     rsvp,
     settings,
     status_editing,
+    summary,
     template_view,
 )
 
@@ -46,6 +48,8 @@ def routes() -> list[Route]:
         *status_editing.ROUTES,
         *template_view.ROUTES,
         *broadcast.ROUTES,
+        *summary.ROUTES,
+        *checkin_review.ROUTES,
         *faq.ROUTES,
         *ask.ROUTES,
         *help.ROUTES,
@@ -66,4 +70,4 @@ def fallbacks() -> Fallbacks:
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [*reminders.KINDS, *broadcast.KINDS, *checkin_prompts.KINDS]
+    return [*reminders.KINDS, *broadcast.KINDS, *checkin_prompts.KINDS, *checkin_review.KINDS]

@@ -6,6 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import AuditLog
 from storage.broadcasts import Broadcasts
+from storage.checkin_reviews import CheckinReviews
+from storage.checkin_stats import CheckinStats
 from storage.checkins import Checkins
 from storage.conversations import Conversations
 from storage.deliveries import Deliveries
@@ -35,5 +37,7 @@ class UnitOfWork:
         self.updates = HandledUpdates(session)
         self.deliveries = Deliveries(session)
         self.checkins = Checkins(session)
+        self.checkin_stats = CheckinStats(session)
+        self.checkin_reviews = CheckinReviews(session)
         self.broadcasts = Broadcasts(session)
         self.rsvps = Rsvps(session)

@@ -9,9 +9,10 @@ import pytest
 from telegram import Update
 
 import handlers
-from bot.access import Level
+from bot.access import Level, SummaryView, level_of, summary_programmes, summary_view
 from bot.routing import Button, Command
 from bot.updates import PerChatUpdateProcessor
+from storage.models import Landscape, Partner, PartnerStatus, Role, StakeholderType, utcnow
 from tests.support.bot import BotHarness
 from tests.test_onboarding import register
 
@@ -26,6 +27,7 @@ RESTRICTED_BUTTONS = [
     if isinstance(r, Button) and r.level > Level.PARTNER
 ]
 REFUSALS = {
+    Level.FUNDER: "Sorry, only coordinators, admins and funders can see summaries.",
     Level.COORDINATOR: "Sorry, only coordinators and admins can do that.",
     Level.ADMIN: "Sorry, only admins can do that.",
 }
@@ -34,7 +36,12 @@ REFUSALS = {
 def test_there_are_restricted_routes_to_check() -> None:
     commands = {name for name, _ in RESTRICTED_COMMANDS}
     assert {"grant", "revoke", "invite", "newevent", "setstatus", "faq", "unanswered"} <= commands
-    assert {level for _, level in RESTRICTED_BUTTONS} == {Level.COORDINATOR, Level.ADMIN}
+    assert {"summary", "review"} <= commands
+    assert {level for _, level in RESTRICTED_BUTTONS} == {
+        Level.FUNDER,
+        Level.COORDINATOR,
+        Level.ADMIN,
+    }
 
 
 async def test_partner_is_refused_every_restricted_route(bot: BotHarness) -> None:
@@ -59,6 +66,35 @@ async def test_partner_is_refused_every_restricted_route(bot: BotHarness) -> Non
     assert me.role == "partner"
     assert len(refused) == len(RESTRICTED_COMMANDS) + len(RESTRICTED_BUTTONS)
     assert not changed
+
+
+def _partner(role: Role, kind: StakeholderType | None, **fields: object) -> Partner:
+    values: dict[str, object] = {"joined_at": utcnow(), **fields}
+    return Partner(
+        role=role,
+        stakeholder_type=kind,
+        status=PartnerStatus.ACTIVE,
+        landscapes=[Landscape(id=1, programme_id=10), Landscape(id=2, programme_id=20)],
+        **values,
+    )
+
+
+def test_funders_read_anonymised_summaries_of_their_programmes_only() -> None:
+    funder = _partner(Role.PARTNER, StakeholderType.FUNDER)
+    assert level_of(funder) == Level.FUNDER
+    assert Level.PARTNER < Level.FUNDER < Level.COORDINATOR  # every partner route still open
+    assert summary_view(funder) == SummaryView.ANONYMISED
+    assert summary_programmes(funder) == {10, 20}
+    community = _partner(Role.PARTNER, StakeholderType.COMMUNITY)
+    assert (level_of(community), summary_view(community)) == (Level.PARTNER, None)
+    # A funder made coordinator is a coordinator: the role decides first.
+    coordinator = _partner(Role.COORDINATOR, StakeholderType.FUNDER)
+    assert level_of(coordinator) == Level.COORDINATOR
+    assert summary_view(coordinator) == SummaryView.FULL
+    admin = _partner(Role.ADMIN, StakeholderType.FUNDER)
+    assert (summary_view(admin), summary_programmes(admin)) == (SummaryView.FULL, None)
+    unregistered = _partner(Role.PARTNER, StakeholderType.FUNDER, joined_at=None)
+    assert (level_of(unregistered), summary_view(unregistered)) == (Level.GUEST, None)
 
 
 async def test_a_registered_partner_survives_a_restart(bot: BotHarness) -> None:
