@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import IO
 
 from telegram import (
     InlineKeyboardButton,
@@ -30,10 +31,11 @@ Keyboard = Sequence[Sequence[InlineKeyboardButton]]
 
 @dataclass(frozen=True)
 class _Outgoing:
-    kind: str  # "send", "edit" (the pressed message) or "document"
+    kind: str  # "send", "edit" (the pressed message), "document" or "photo"
     text: str
     keyboard: Keyboard | None = None
-    file: tuple[str, bytes] | None = None  # (file name, content) of a document
+    # (file name, content) of a document or photo; a file object is closed once sent.
+    file: tuple[str, bytes | IO[bytes]] | None = None
 
 
 @dataclass
@@ -80,9 +82,15 @@ class Turn:
         """Send a new message to this chat once the unit of work has committed."""
         self._outbox.append(_Outgoing("send", text, keyboard))
 
-    async def send_document(self, filename: str, data: bytes, caption: str = "") -> None:
+    async def send_document(
+        self, filename: str, data: bytes | IO[bytes], caption: str = ""
+    ) -> None:
         """Send a file (a calendar entry, an export) once the unit of work has committed."""
         self._outbox.append(_Outgoing("document", caption, None, (filename, data)))
+
+    async def send_photo(self, filename: str, data: bytes | IO[bytes], caption: str = "") -> None:
+        """Send an image (a chart) once the unit of work has committed."""
+        self._outbox.append(_Outgoing("photo", caption, None, (filename, data)))
 
     async def settle(self, text: str, keyboard: Keyboard | None = None) -> None:
         """After a button press, replace the pressed message (so its buttons cannot be pressed
@@ -96,7 +104,8 @@ class Turn:
             self._answer = (text, alert)
 
     def after_commit(self, action: Callable[[], Awaitable[object]]) -> None:
-        """Run `action` once the unit of work has committed (e.g. tell another partner)."""
+        """Run `action` once the unit of work has committed (e.g. tell another partner). What
+        it queues (a file built from a read after the commit) is sent when it returns."""
         self._after.append(action)
 
     def discard(self) -> None:
@@ -110,14 +119,17 @@ class Turn:
         if query is not None:
             text, alert = self._answer or (None, False)
             await query.answer(text, show_alert=alert)
+        await self._send_outbox()
+        for action in self._after:
+            await action()
+            await self._send_outbox()
+        self._after.clear()
+
+    async def _send_outbox(self) -> None:
+        query = self.update.callback_query
         for item in self._outbox:
             if item.file is not None:
-                await self.context.bot.send_document(
-                    self.chat_id,
-                    InputFile(item.file[1], filename=item.file[0]),
-                    caption=item.text or None,
-                    parse_mode=ParseMode.HTML,
-                )
+                await self._send_file(item.kind, item.text, *item.file)
                 continue
             # Long texts go out in pieces; the buttons belong under the last one.
             chunks = split_html(item.text)
@@ -135,9 +147,15 @@ class Turn:
                         link_preview_options=LinkPreviewOptions(is_disabled=True),
                     )
         self._outbox.clear()
-        for action in self._after:
-            await action()
-        self._after.clear()
+
+    async def _send_file(
+        self, kind: str, caption: str, filename: str, data: bytes | IO[bytes]
+    ) -> None:
+        upload = InputFile(data, filename=filename)
+        if not isinstance(data, bytes):
+            data.close()  # InputFile has read it
+        send = self.context.bot.send_photo if kind == "photo" else self.context.bot.send_document
+        await send(self.chat_id, upload, caption=caption or None, parse_mode=ParseMode.HTML)
 
     async def _edit(self, text: str, markup: InlineKeyboardMarkup | None) -> None:
         query = self.update.callback_query

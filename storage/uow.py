@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import AuditLog
 from storage.broadcasts import Broadcasts
+from storage.checkin_export import CheckinExport
 from storage.checkin_reviews import CheckinReviews
 from storage.checkin_stats import CheckinStats
 from storage.checkins import Checkins
@@ -36,6 +37,7 @@ class UnitOfWork:
         self.conversations = Conversations(session)
         self.updates = HandledUpdates(session)
         self.deliveries = Deliveries(session)
+        self.checkin_export = CheckinExport(session)
         self.checkins = Checkins(session)
         self.checkin_stats = CheckinStats(session)
         self.checkin_reviews = CheckinReviews(session)

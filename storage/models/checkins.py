@@ -119,6 +119,9 @@ class Checkin(Base):
 
 class CheckinAnswer(Base):
     __tablename__ = "checkin_answer"
+    # SQLite keeps the rows in primary-key order, so a check-in's answers are one short range
+    # read from one B-tree (summaries and exports join by check-in), not an index and a table.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     checkin_id: Mapped[int] = mapped_column(
         ForeignKey("checkin.id", ondelete="CASCADE"), primary_key=True

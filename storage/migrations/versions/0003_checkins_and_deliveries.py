@@ -160,7 +160,8 @@ def upgrade() -> None:
     sa.Column('number', sa.Float(), nullable=True),
     sa.Column('text', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['checkin_id'], ['checkin.id'], name=op.f('fk_checkin_answer_checkin_id_checkin'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('checkin_id', 'question_key', 'part', name=op.f('pk_checkin_answer'))
+    sa.PrimaryKeyConstraint('checkin_id', 'question_key', 'part', name=op.f('pk_checkin_answer')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.add_column(sa.Column('audience_roles', sa.JSON(), nullable=False))

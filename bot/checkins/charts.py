@@ -1,0 +1,111 @@
+"""Charts: an indicator over time, one line per landscape, as a PNG in the reader's language.
+
+Each chart is its own matplotlib `Figure` on an Agg canvas — no pyplot, so no global figure
+state, and renders may run in worker threads. Matplotlib (3.11+) shapes text itself, so Arabic
+joins and runs right to left and Khmer stacks; DejaVu Sans has no Khmer or Hangul, so every
+text falls back to Noto Sans Khmer and Nanum Gothic, which ship as Python packages.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+# Tried in order for each character: Latin, Greek, Cyrillic and Arabic, then Khmer, then Hangul.
+FONT_FAMILIES = ["DejaVu Sans", "Noto Sans Khmer", "NanumGothic"]
+SIZE_INCHES = (8.0, 4.5)
+DPI = 150  # 1200 × 675 pixels: sharp on a phone, far below Telegram's photo limits
+MAX_PERIOD_TICKS = 8
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """Everything written on the chart, already in the reader's language."""
+
+    title: str
+    x_label: str
+    y_label: str
+    period: Callable[[date], str]  # "Mar 2026"
+    number: Callable[[float], str]  # "1 234,5"
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str  # the landscape
+    values: Mapping[date, float]  # by period start
+
+
+def font(size: str = "medium") -> FontProperties:
+    """The fallback chain for every text on a chart, its fonts registered on first use."""
+    _register_fonts()
+    return FontProperties(family=FONT_FAMILIES, size=size)
+
+
+@functools.cache
+def _register_fonts() -> None:
+    for path in bundled_fonts():
+        font_manager.fontManager.addfont(str(path))
+
+
+def bundled_fonts() -> list[Path]:
+    """The font files shipped by the font packages (located, not imported: importing
+    koreanize_matplotlib would change matplotlib's global defaults)."""
+    found = []
+    for package, pattern in (
+        ("fontpkg_noto_sans_khmer", "files/*.ttf"),
+        ("koreanize_matplotlib", "fonts/NanumGothic.ttf"),
+    ):
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            found += sorted(Path(folder).glob(pattern))
+    return found
+
+
+def build_figure(lines: Sequence[Line], text: ChartText) -> Figure:
+    """The chart: periods along x (the union of every line's), the indicator up y."""
+    periods = sorted({period for line in lines for period in line.values})
+    position = {period: index for index, period in enumerate(periods)}
+    figure = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for line in lines:
+        days = sorted(line.values)
+        axes.plot(
+            [position[day] for day in days],
+            [line.values[day] for day in days],
+            marker="o",
+            markersize=3,
+            label=line.label,
+        )
+    axes.set_title(text.title, fontproperties=font("large"))
+    axes.set_xlabel(text.x_label, fontproperties=font())
+    axes.set_ylabel(text.y_label, fontproperties=font())
+    axes.tick_params(labelfontfamily=FONT_FAMILIES)
+    axes.xaxis.set_major_locator(MaxNLocator(MAX_PERIOD_TICKS, integer=True))
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda x, _: text.period(periods[int(x)]) if 0 <= x < len(periods) else "")
+    )
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: text.number(y)))
+    axes.set_ylim(bottom=0)
+    axes.grid(alpha=0.3)
+    if lines:
+        axes.legend(prop=font("small"), loc="best")
+    return figure
+
+
+def render_png(lines: Sequence[Line], text: ChartText) -> bytes:
+    """The chart as PNG bytes; CPU-bound, so callers run it in a worker thread."""
+    buffer = io.BytesIO()
+    build_figure(lines, text).savefig(buffer, format="png")
+    return buffer.getvalue()

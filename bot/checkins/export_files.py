@@ -1,0 +1,214 @@
+"""Export files: check-in rows written to a CSV and an XLSX in one pass, into anonymous
+temporary files, as the rows stream in — so memory stays flat however many rows there are.
+
+Row 1 of both holds stable machine keys (`id`, `submitted_at`, …, then each question key, or
+`key.part`), so scripts and pivot tables keep working across languages and template edits; the
+XLSX has a second sheet, "columns", saying what each key means in the requester's language.
+Values are machine-readable too: UTC ISO times, `.` decimals, yes/no as 1/0, a choice's key.
+The CSV is UTF-8 without a byte-order mark (for scripts); the XLSX is the one to open in a
+spreadsheet, written up to SPREADSHEET_MAX_ROWS rows: openpyxl writes about 4,000 rows a second,
+and a longer sheet is work for a script. A CSV over Telegram's 50 MB limit goes zipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from bot.i18n import N_, SOURCE_LANGUAGE, Translator
+from bot.localized import plain
+from storage.checkin_export import Column, ExportRow
+from storage.models import QuestionKind
+
+SPREADSHEET_MAX_ROWS = 100_000
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # what a bot may send to Telegram
+FIXED_COLUMNS = (
+    ("id", N_("Check-in number")),
+    ("submitted_at", N_("Submitted (UTC)")),
+    ("period_start", N_("First day of the period")),
+    ("programme", N_("Programme")),
+    ("landscape", N_("Landscape")),
+    ("partner_id", N_("Partner number")),
+    ("partner_name", N_("Partner")),
+    ("organisation", N_("Organisation")),
+    ("status", N_("Status: submitted, reviewed or flagged")),
+    ("review_comment", N_("Review comment")),
+)
+_NUMERIC = frozenset({QuestionKind.NUMBER, QuestionKind.PERCENTAGE, QuestionKind.YES_NO})
+# OWASP: a cell starting with one of these may run as a formula when opened in a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBERS = re.compile(r"-?\d+(\.\d+)?(,-?\d+(\.\d+)?)?")  # "-3.5", or "lat,lon"
+
+Value = str | int | float | date | None
+
+
+@dataclass
+class ExportFiles:
+    csv: IO[bytes]
+    xlsx: IO[bytes] | None  # None past SPREADSHEET_MAX_ROWS rows
+    rows: int
+
+
+@dataclass
+class Package:
+    files: list[tuple[str, IO[bytes]]]  # (file name, content) to send
+    too_large: list[tuple[str, int]]  # (file name, bytes) that cannot be sent
+
+
+def defused(text: str) -> str:
+    """Text that a spreadsheet shows rather than runs: a leading apostrophe before anything
+    that could start a formula, except a plain number or coordinates, which are harmless."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBERS.fullmatch(text):
+        return "'" + text
+    return text
+
+
+async def write_export(
+    rows: AsyncIterator[ExportRow],
+    columns: Sequence[Column],
+    t: Translator,
+    *,
+    spreadsheet: bool = True,
+) -> ExportFiles:
+    """Both files, positioned at their start, ready to send (sending closes them)."""
+    with contextlib.ExitStack() as cleanup:
+        csv_file = cleanup.enter_context(tempfile.TemporaryFile())
+        text = io.TextIOWrapper(csv_file, encoding="utf-8", newline="")
+        writer = csv.writer(text)
+        header = [key for key, _ in FIXED_COLUMNS] + [column.key for column in columns]
+        writer.writerow(header)
+        workbook = Workbook(write_only=True) if spreadsheet else None
+        if workbook is not None:
+            sheet = workbook.create_sheet("checkins")
+            _describe(workbook.create_sheet("columns"), columns, t)
+            sheet.append(header)
+        count = 0
+        async for row in rows:
+            values = _values(row, columns)
+            writer.writerow([_csv_cell(value) for value in values])
+            count += 1
+            if workbook is not None and count <= SPREADSHEET_MAX_ROWS:
+                sheet.append([_xlsx_cell(value) for value in values])
+        text.flush()
+        text.detach()
+        csv_file.seek(0)
+        xlsx_file: IO[bytes] | None = None
+        if workbook is not None:
+            xlsx_file = cleanup.enter_context(tempfile.TemporaryFile())
+            workbook.save(xlsx_file)  # even when cut short: an unsaved sheet cannot close
+            xlsx_file.seek(0)
+            if count > SPREADSHEET_MAX_ROWS:  # more rows arrived than were counted
+                xlsx_file.close()
+                xlsx_file = None
+        cleanup.pop_all()  # written: they are the caller's now
+    return ExportFiles(csv_file, xlsx_file, count)
+
+
+def package(files: ExportFiles, stem: str) -> Package:
+    """What can be sent: the CSV (zipped when over the limit) and the spreadsheet; anything
+    still over the limit is closed and named instead."""
+    result = Package([], [])
+    candidates = [(f"{stem}.csv", files.csv)]
+    if files.xlsx is not None:
+        candidates.append((f"{stem}.xlsx", files.xlsx))
+    for name, file in candidates:
+        if _size(file) > MAX_UPLOAD_BYTES and name.endswith(".csv"):
+            name, file = f"{name}.zip", _zipped(file, name)
+        size = _size(file)
+        if size > MAX_UPLOAD_BYTES:
+            file.close()
+            result.too_large.append((name, size))
+        else:
+            result.files.append((name, file))
+    return result
+
+
+def _size(file: IO[bytes]) -> int:
+    size = file.seek(0, io.SEEK_END)
+    file.seek(0)
+    return size
+
+
+def _zipped(file: IO[bytes], name: str) -> IO[bytes]:
+    with contextlib.ExitStack() as cleanup:
+        archive_file = cleanup.enter_context(tempfile.TemporaryFile())
+        with (
+            zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive,
+            archive.open(name, "w", force_zip64=True) as entry,
+        ):
+            shutil.copyfileobj(file, entry, 1 << 20)
+        file.close()
+        archive_file.seek(0)
+        cleanup.pop_all()
+    return archive_file
+
+
+def _values(row: ExportRow, columns: Sequence[Column]) -> list[Value]:
+    values: list[Value] = [
+        row.checkin_id,
+        row.submitted_at,
+        row.period_start,
+        row.programme,
+        row.landscape,
+        row.partner_id,
+        row.partner_name,
+        row.organisation,
+        row.status,
+        row.review_comment,
+    ]
+    for column in columns:
+        number, text = row.answers.get((column.question_key, column.part), (None, None))
+        values.append(_number(number) if column.kind in _NUMERIC else text)
+    return values
+
+
+def _number(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def _csv_cell(value: Value) -> str | int | float:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return defused(value) if isinstance(value, str) else value
+
+
+def _xlsx_cell(value: Value) -> Value:
+    if isinstance(value, datetime):  # a worksheet has no time zones: UTC, as the header says
+        return value.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", defused(value))
+    return value
+
+
+def _describe(sheet: WriteOnlyWorksheet, columns: Sequence[Column], t: Translator) -> None:
+    """The "columns" sheet: each key, what it holds in the reader's language, and its unit."""
+    sheet.append(["column", t.gettext("Meaning"), t.gettext("Unit")])
+    for key, meaning in FIXED_COLUMNS:
+        sheet.append([key, t.gettext(meaning), None])
+    for column in columns:
+        meaning = plain(t, column.text, SOURCE_LANGUAGE)
+        if column.part_label:
+            meaning += " — " + plain(t, column.part_label, SOURCE_LANGUAGE)
+        unit = plain(t, column.unit, SOURCE_LANGUAGE)
+        if column.kind == QuestionKind.PERCENTAGE:
+            unit = "%"
+        sheet.append([column.key, _xlsx_cell(meaning), _xlsx_cell(unit or None)])

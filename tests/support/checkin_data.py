@@ -1,0 +1,151 @@
+"""Check-in data for tests and the benchmark: a seven-question template shaped like FLR
+monitoring (area, trees, survival, people by gender, monitoring, barrier, support needed),
+optional photo and location questions, and answers — stored through the ORM for tests, or as
+plain values for the benchmark's bulk loads."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from storage.database import Database
+from storage.models import Cadence, CheckinAnswer, CheckinStatus, QuestionKind
+
+BARRIERS = ("none", "fire", "grazing", "drought", "tenure")
+QUESTIONS: tuple[dict[str, Any], ...] = (
+    {
+        "key": "area_ha",
+        "kind": QuestionKind.NUMBER,
+        "text": {
+            "en": "Area brought under restoration",
+            "ko": "복원된 면적",
+            "km": "ផ្ទៃដីដែលបានស្ដារ",
+            "fr": "Surface mise en restauration",
+        },
+        "unit": {"en": "ha", "ko": "ha"},
+    },
+    {
+        "key": "trees_planted",
+        "kind": QuestionKind.NUMBER,
+        "text": {
+            "en": "Trees planted",
+            "ko": "심은 나무",
+            "km": "ដើមឈើដែលបានដាំ",
+            "fr": "Arbres plantés",
+            "ar": "الأشجار المزروعة",
+        },
+        "integer": True,
+    },
+    {
+        "key": "survival_pct",
+        "kind": QuestionKind.PERCENTAGE,
+        "text": {"en": "Seedling survival", "ko": "묘목 생존율"},
+    },
+    {
+        "key": "people",
+        "kind": QuestionKind.NUMBER,
+        "text": {"en": "People engaged", "ko": "참여한 사람"},
+        "integer": True,
+        "parts": [
+            {"key": "women", "label": {"en": "women", "ko": "여성"}},
+            {"key": "men", "label": {"en": "men", "ko": "남성"}},
+        ],
+    },
+    {
+        "key": "monitoring",
+        "kind": QuestionKind.YES_NO,
+        "text": {"en": "Is monitoring in place?"},
+    },
+    {
+        "key": "barrier",
+        "kind": QuestionKind.CHOICE,
+        "text": {"en": "Main barrier seen"},
+        "choices": [{"key": key, "label": {"en": key}} for key in BARRIERS],
+    },
+    {
+        "key": "support_needed",
+        "kind": QuestionKind.TEXT,
+        "text": {"en": "Support needed"},
+        "required": False,
+        "max_length": 500,
+        "barrier": True,  # an answer is an open barrier until a coordinator reviews it
+    },
+)
+MEDIA_QUESTIONS: tuple[dict[str, Any], ...] = (
+    {"key": "site_photo", "kind": QuestionKind.PHOTO, "text": {"en": "Photo of a reference plot"}},
+    {"key": "site_pin", "kind": QuestionKind.LOCATION, "text": {"en": "Where is the plot?"}},
+)
+AnswerInput = float | str | Mapping[str, float]  # a number, a text, or numbers by part
+
+
+async def add_template(
+    db: Database, programme: str = "flrm", questions: Sequence[dict[str, Any]] = QUESTIONS
+) -> int:
+    """Give a programme this template (replacing any it had); returns the template id."""
+    async with db.unit_of_work() as uow:
+        owner = await uow.programmes.by_slug(programme)
+        assert owner is not None
+        template = await uow.checkins.replace_template(
+            owner.id, cadence=Cadence.MONTHLY, weekday=0, hour=9, window_days=7, questions=questions
+        )
+        return template.id
+
+
+async def add_checkin(
+    db: Database,
+    partner_id: int,
+    period_start: date,
+    answers: Mapping[str, AnswerInput],
+    *,
+    programme: str = "flrm",
+    landscape: str | None = "flrm-cambodia",
+    submitted_at: datetime | None = None,
+    status: CheckinStatus = CheckinStatus.SUBMITTED,
+    review_comment: str | None = None,
+) -> int:
+    """A submitted check-in with these answers; returns its id."""
+    async with db.unit_of_work() as uow:
+        owner = await uow.programmes.by_slug(programme)
+        place = await uow.places.landscape_by_slug(landscape) if landscape else None
+        assert owner is not None
+        checkin, _ = await uow.checkins.submit(
+            partner_id=partner_id,
+            programme_id=owner.id,
+            landscape_id=place.id if place else None,
+            period_start=period_start,
+            answers=[],
+            at=submitted_at or datetime(2026, 3, 5, 8, 30, tzinfo=UTC),
+        )
+        checkin.status, checkin.review_comment = status, review_comment
+        uow.session.add_all(
+            CheckinAnswer(checkin_id=checkin.id, question_key=key, part=part, number=n, text=t)
+            for key, value in answers.items()
+            for part, n, t in _rows(value)
+        )
+        return checkin.id
+
+
+def _rows(value: AnswerInput) -> list[tuple[str, float | None, str | None]]:
+    if isinstance(value, Mapping):
+        return [(part, float(number), None) for part, number in value.items()]
+    if isinstance(value, str):
+        return [("", None, value)]
+    return [("", float(value), None)]
+
+
+def random_answers(rng: random.Random) -> list[tuple[str, str, float | None, str | None]]:
+    """Plausible answers to QUESTIONS as (question key, part, number, text) rows."""
+    rows: list[tuple[str, str, float | None, str | None]] = [
+        ("area_ha", "", round(rng.uniform(0, 40), 1), None),
+        ("trees_planted", "", float(rng.randrange(0, 5000)), None),
+        ("survival_pct", "", float(rng.randrange(40, 101)), None),
+        ("people", "women", float(rng.randrange(0, 60)), None),
+        ("people", "men", float(rng.randrange(0, 60)), None),
+        ("monitoring", "", float(rng.random() < 0.7), None),
+        ("barrier", "", None, rng.choice(BARRIERS)),
+    ]
+    if rng.random() < 0.2:
+        rows.append(("support_needed", "", None, "Seedlings for the dry season, please."))
+    return rows
