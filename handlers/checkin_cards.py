@@ -89,7 +89,8 @@ def map_link(t: Translator, value: str) -> str:
     except ValueError:
         return escape(value)
     url = f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=17/{latitude}/{longitude}"
-    return f'<a href="{escape_attr(url)}">📍 {t.gettext("location on the map")}</a>'
+    label = t.gettext("location on the map")  # outside the f-string, so it is extracted
+    return f'<a href="{escape_attr(url)}">📍 {label}</a>'
 
 
 def stored_answers(rows: Iterable[CheckinAnswer]) -> dict[str, dict[str, Value]]:

@@ -67,9 +67,14 @@ async def test_going_away_and_coming_back(bot: BotHarness) -> None:
     awa = bot.user(7400, "Awa", language_code="fr")
     fr = bot.catalogs.translator("fr")
     await awa.send("/away")
-    await awa.expect("/away until 29/07/2026")  # an example in her own short date form
+    # An example in her own short date form.
+    going_away = (
+        "Going away? Send /away until {example} to pause check-in reminders until that day."
+    )
+    await awa.expect(fr.gettext(going_away, example="29/07/2026"))
     await awa.send("/away jusqu'au 14/07/2026")
-    await awa.expect(fr.gettext("{date} has already passed.", date="14 juillet 2026").split(".")[0])
+    passed = "{date} has already passed. Please send a date from today on."
+    await awa.expect(fr.gettext(passed, date="14 juillet 2026").split(".")[0])
     assert await _away_until(bot, 7400) is None
     await awa.send("/away bientôt")
     await awa.expect("2026-07-29")
@@ -78,7 +83,8 @@ async def test_going_away_and_coming_back(bot: BotHarness) -> None:
     await awa.expect("31 août 2026")
     assert await _away_until(bot, 7400) == date(2026, 8, 31)
     await awa.send("/away")
-    await awa.expect(fr.gettext("Send /away off when you are back.").split(".")[0])
+    away = "You are away until {date}. Send /away off when you are back."
+    await awa.expect(fr.gettext(away, date="31 août 2026").split(".")[0])
     await awa.send("/away off")
     await awa.expect(fr.gettext("Welcome back! Check-in reminders are on again."))
     assert await _away_until(bot, 7400) is None

@@ -109,7 +109,7 @@ async def test_a_broadcast_reaches_every_language_and_reports_back(bot: BotHarne
     await readers["en"].expect_button("✓ Got it")
     await readers["en"].press_data(english.message_id, got_it.callback_data)
     await readers["en"].expect_answer("Thanks")
-    await readers["fr"].press("Got it")
+    await readers["fr"].press(bot.catalogs.translator("fr").gettext("Got it"))
     await readers["fr"].expect_answer("")
 
     await coordinator.send("/broadcasts")

@@ -268,7 +268,11 @@ async def test_an_arabic_partner_answers_in_arabic_indic_digits(bot: BotHarness)
     await rami.expect(_text(t, "Please send a photo: tap 📎 and choose one from your gallery."))
     # A photo sent "as a file" (uncompressed) is a photo too.
     await bot.api.send_document(ARABIC, "plot.png", PHOTO, mime_type="image/png")
-    await rami.expect(_text(t, "Photo received.").split(".")[0])
+    photo_received = (
+        "Photo received. If you took it at the plot, share the plot's location too: "
+        "tap 📎, then choose Location. Or press Skip."
+    )
+    await rami.expect(_text(t, photo_received)[:20])
     await rami.press(t.gettext("Skip"))  # no location pin
     summary = await rami.expect("12.5 هكتار")
     assert "«لا يوجد مياه كافية»" in summary.text
