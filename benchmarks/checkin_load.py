@@ -1,8 +1,8 @@
 """A benchmark database full of check-ins: a throwaway database on either engine, the example
 programmes and landscapes, the seven-question template, partners spread over FLRM's ten
-landscapes and one check-in per partner and month, newest month last. Partners go in through
-SQLAlchemy; check-ins and answers in bulk, a month at a time (executemany on SQLite, COPY on
-PostgreSQL), in the order they would have arrived."""
+landscapes, and a check-in from nine partners in ten each month, newest month last. Partners
+go in through SQLAlchemy; check-ins and answers in bulk, a month at a time (executemany on
+SQLite, COPY on PostgreSQL), in the order they would have arrived."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from tests.support.checkin_data import QUESTIONS, random_answers
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 EXAMPLE = Path(__file__).parents[1] / "examples" / "content.toml"
 LATEST_PERIOD = date(2026, 3, 1)
-JOINED = datetime(2016, 1, 1, tzinfo=UTC)
+JOINED = datetime(2010, 1, 1, tzinfo=UTC)
+RESPONSE_RATE = 0.9  # of partners, each month
 LANGUAGES = ("en", "fr", "es", "ar", "km", "ko")
 KINDS = (StakeholderType.COMMUNITY,) * 6 + (StakeholderType.NGO, StakeholderType.GOVERNMENT)
 CHECKIN_COLUMNS = ["id", "partner_id", "programme_id", "landscape_id", "period_start"]
@@ -110,9 +111,10 @@ async def load(db: Database, partners: int, checkins: int, seed: int = 7) -> Loa
                 for n in range(1, partners + 1)
             ],
         )
-    months = -(-checkins // partners)
-    periods = [_months_before(LATEST_PERIOD, months - 1 - k) for k in range(months)]
-    batches = _batches(random.Random(seed), programme.id, landscapes, periods, partners, checkins)
+    rng = random.Random(seed)
+    reporters = _reporters(rng, partners, checkins)
+    periods = [_months_before(LATEST_PERIOD, len(reporters) - 1 - k) for k in range(len(reporters))]
+    batches = _batches(rng, programme.id, landscapes, list(zip(periods, reporters, strict=True)))
     if db.is_sqlite:
         answers = await asyncio.to_thread(_sqlite_load, db.url.split("///", 1)[1], batches)
     else:
@@ -140,21 +142,31 @@ def _partner(n: int) -> dict[str, Any]:
 Batch = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]  # (check-ins, answers) of a month
 
 
+def _reporters(rng: random.Random, partners: int, checkins: int) -> list[list[int]]:
+    """Who reported each month, oldest first: about RESPONSE_RATE of the partners, newest
+    months complete, the oldest cut so there are exactly `checkins` in all."""
+    months: list[list[int]] = []
+    total = 0
+    while total < checkins:
+        month = [n for n in range(1, partners + 1) if rng.random() < RESPONSE_RATE]
+        months.insert(0, month)
+        total += len(month)
+    months[0] = months[0][total - checkins :]
+    return months
+
+
 def _batches(
     rng: random.Random,
     programme_id: int,
     landscapes: list[int],
-    periods: list[date],
-    partners: int,
-    checkins: int,
+    months: list[tuple[date, list[int]]],
 ) -> Iterator[Batch]:
     pool = [random_answers(rng) for _ in range(997)]
     next_id = 1
-    for index, period in enumerate(periods):
-        count = min(partners, checkins - next_id + 1)
-        old = index < len(periods) - 2  # coordinators have reviewed all but the last two months
+    for index, (period, reporters) in enumerate(months):
+        old = index < len(months) - 2  # coordinators have reviewed all but the last two months
         rows, answers = [], []
-        for partner, chosen in zip(range(1, count + 1), rng.choices(pool, k=count), strict=True):
+        for partner, chosen in zip(reporters, rng.choices(pool, k=len(reporters)), strict=True):
             at = datetime(period.year, period.month, 3, tzinfo=UTC) + timedelta(seconds=partner)
             status = "reviewed" if old else ("flagged" if partner % 50 == 0 else "submitted")
             landscape = landscapes[partner % len(landscapes)]

@@ -1,5 +1,5 @@
-"""/summary and /export over a million check-ins (10,000 partners × 100 months), on SQLite and
-on PostgreSQL, through the repositories the handlers use.
+"""/summary and /export over a million check-ins (10,000 partners, nine in ten reporting each
+month: 111 months), on SQLite and on PostgreSQL, through the repositories the handlers use.
 
 - summary: the checkin_stats queries /summary runs (with the previous period to compare and
   the named lists), one unit of work each, for one programme × one month and one landscape ×

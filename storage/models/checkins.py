@@ -99,6 +99,9 @@ class Checkin(Base):
         UniqueConstraint("partner_id", "programme_id", "period_start"),
         Index("ix_checkin_programme_period", "programme_id", "period_start"),
         Index("ix_checkin_landscape_period", "landscape_id", "period_start"),
+        # Who reported in a period, answered from the index alone: without it PostgreSQL reads
+        # every check-in ever made to find who has not reported this month.
+        Index("ix_checkin_period_partner", "period_start", "partner_id", "programme_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -116,6 +116,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('checkin', schema=None) as batch_op:
         batch_op.create_index('ix_checkin_landscape_period', ['landscape_id', 'period_start'], unique=False)
+        batch_op.create_index('ix_checkin_period_partner', ['period_start', 'partner_id', 'programme_id'], unique=False)
         batch_op.create_index('ix_checkin_programme_period', ['programme_id', 'period_start'], unique=False)
 
     op.create_table('checkin_question',
@@ -191,6 +192,7 @@ def downgrade() -> None:
     op.drop_table('checkin_question')
     with op.batch_alter_table('checkin', schema=None) as batch_op:
         batch_op.drop_index('ix_checkin_programme_period')
+        batch_op.drop_index('ix_checkin_period_partner')
         batch_op.drop_index('ix_checkin_landscape_period')
 
     op.drop_table('checkin')
