@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, false, or_, select
+from sqlalchemy import exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -46,6 +46,13 @@ class Events:
     async def by_slug(self, slug: str) -> Event | None:
         query = self._query().where(Event.slug == slug)
         return (await self._session.scalars(query)).one_or_none()
+
+    async def revision(self) -> tuple[int, datetime | None]:
+        """Changes whenever an event is added, edited or cancelled."""
+        row = (
+            await self._session.execute(select(func.count(Event.id), func.max(Event.updated_at)))
+        ).one()
+        return int(row[0]), row[1]
 
     async def all(self) -> Sequence[Event]:
         return (await self._session.scalars(self._query().order_by(Event.starts_at))).all()

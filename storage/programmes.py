@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Localized, Partner, Programme, ProgrammeFigure
+from storage.models import Localized, Partner, Programme, ProgrammeFigure, utcnow
 
 
 class Programmes:
@@ -24,6 +24,15 @@ class Programmes:
 
     async def all(self) -> Sequence[Programme]:
         return (await self._session.scalars(self._query().order_by(Programme.slug))).all()
+
+    async def revision(self) -> tuple[int, datetime | None]:
+        """Changes whenever a programme is added or edited (status, figures included)."""
+        row = (
+            await self._session.execute(
+                select(func.count(Programme.id), func.max(Programme.updated_at))
+            )
+        ).one()
+        return int(row[0]), row[1]
 
     async def get(self, programme_id: int) -> Programme | None:
         query = self._query().where(Programme.id == programme_id)
@@ -47,6 +56,7 @@ class Programmes:
                 ProgrammeFigure(position=position, **figure)
                 for position, figure in enumerate(figures)
             ]
+        programme.updated_at = utcnow()
         await self._session.flush()
         return programme
 
@@ -57,6 +67,7 @@ class Programmes:
         programme.status_as_of = as_of
         programme.status_updated_at = at
         programme.status_updated_by = by.id
+        programme.updated_at = at
         await self._session.flush()
 
     async def set_figure_value(
@@ -66,5 +77,6 @@ class Programmes:
         if figure is not None:
             figure.value = value
             figure.as_of = as_of
+            programme.updated_at = utcnow()
             await self._session.flush()
         return figure

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import Base, Localized
+from storage.models.base import Base, Localized, utcnow
 
 
 class Programme(Base):
@@ -33,6 +33,8 @@ class Programme(Base):
     status_updated_by: Mapped[int | None] = mapped_column(
         ForeignKey("partner.id", ondelete="SET NULL")
     )
+    # Any change to the programme or its figures: what the answer index is rebuilt on.
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
 
     landscapes: Mapped[list[Landscape]] = relationship(
         back_populates="programme", order_by="Landscape.name"
