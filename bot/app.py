@@ -13,15 +13,14 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Callba
 from telegram.request import HTTPXRequest
 
 import handlers
-from bot.answers import AnswerIndex
 from bot.callbacks import CallbackCodec, codec_key
 from bot.i18n import Catalogs
-from bot.intents import builtin_phrases
 from bot.menus import publish_defaults, publish_for
 from bot.pipeline import Pipeline
 from bot.routing import Command
 from bot.services import Services
 from bot.settings import Settings
+from bot.understanding import Understanding
 from bot.updates import PerChatUpdateProcessor
 from handlers.broadcast_progress import INTERVAL, progress_job
 from handlers.checkin_prompts import PLAN_EVERY, prompt_planner
@@ -43,7 +42,7 @@ def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow
         db=Database(settings.database.url, echo=settings.database.echo),
         catalogs=Catalogs.load(settings.locale.default_language),
         codec=CallbackCodec(codec_key(token)),
-        answers=AnswerIndex(builtin_phrases()),
+        understanding=Understanding.shipped(settings.understanding.embedder),
         commands=commands,
         kinds={kind.name: kind for kind in handlers.kinds()},
         clock=clock,

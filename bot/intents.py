@@ -21,6 +21,10 @@ from rapidfuzz import fuzz, process
 from bot.i18n import locales_dir
 
 BUILTIN_INTENTS: tuple[str, ...] = ("events", "status", "help", "contact")
+# Small talk gets a friendly word and the menu; it is no question for the coordinators.
+SMALL_TALK: tuple[str, ...] = ("greeting", "thanks")
+# Phrases of what the bot cannot help with: the nearest thing to some questions is "not ours".
+OUT_OF_SCOPE = "out_of_scope"
 INTENTS_FILE = "intents.toml"
 
 # Scores are 0-100. On the phrasings test set the right intent scores 75 or more (a typo, a
@@ -72,7 +76,7 @@ def _intent_tables(directory: Path | None) -> dict[str, dict[str, list[str]]]:
         with path.open("rb") as source:
             table = tomllib.load(source)
         for key, value in table.items():
-            if key not in (*BUILTIN_INTENTS, "stopwords"):
+            if key not in (*BUILTIN_INTENTS, *SMALL_TALK, OUT_OF_SCOPE, "stopwords"):
                 raise ValueError(f"{path}: unknown key {key!r}")
             if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
                 raise ValueError(f"{path}: {key} must be a list of strings")
@@ -80,12 +84,15 @@ def _intent_tables(directory: Path | None) -> dict[str, dict[str, list[str]]]:
     return tables
 
 
-def builtin_phrases(directory: Path | None = None) -> list[Phrase]:
-    """Read locales/<lang>/intents.toml for every language that has one."""
+def builtin_phrases(
+    directory: Path | None = None, intents: tuple[str, ...] = (*BUILTIN_INTENTS, *SMALL_TALK)
+) -> list[Phrase]:
+    """Read locales/<lang>/intents.toml for every language that has one: the phrases of the
+    built-in intents and small talk, or of `intents` (e.g. (OUT_OF_SCOPE,))."""
     return [
         Phrase(intent, language, text)
         for language, table in _intent_tables(directory).items()
-        for intent in BUILTIN_INTENTS
+        for intent in intents
         for text in table.get(intent, [])
     ]
 
@@ -227,18 +234,20 @@ class IntentMatcher:
         normalized = normalize(text)
         if _letters(normalized) < MIN_LETTERS:
             return Verdict("none", (), 0.0)
-        # A message can only resemble phrases written in one of its own scripts.
-        scripts = {_NO_SCRIPT, *map(_script, normalized)}
         best: dict[str, float] = {}
-        key, whole = _key(normalized, self._stopwords.get(language, frozenset()))
-        for (pool_language, script), pool in self._pools.items():
-            if pool_language == language and script in scripts:
-                pool.score(key, whole, best)
+        self._score(normalized, language, best, own=True)
         verdict = _decide(best)
         if verdict.kind == "answer":
             return verdict
-        key, whole = _key(normalized, self._any_stopword)
-        for (pool_language, script), pool in self._pools.items():
-            if pool_language != language and script in scripts:
-                pool.score(key, whole, best)
+        self._score(normalized, language, best, own=False)
         return _decide(best)
+
+    def _score(self, normalized: str, language: str, best: dict[str, float], *, own: bool) -> None:
+        """Raise `best` from the pools of the partner's language (own) or of the others."""
+        # A message can only resemble phrases written in one of its own scripts.
+        scripts = {_NO_SCRIPT, *map(_script, normalized)}
+        stopwords = self._stopwords.get(language, frozenset()) if own else self._any_stopword
+        key, whole = _key(normalized, stopwords)
+        for (pool_language, script), pool in self._pools.items():
+            if (pool_language == language) == own and script in scripts:
+                pool.score(key, whole, best)

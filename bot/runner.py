@@ -39,6 +39,7 @@ async def serve(
     async with application, sending_bot(services) as bot:
         await application.start()
         await on_start(application, services)
+        await services.understanding.warm(services.db)
         dispatcher = Dispatcher(services, bot)
         dispatcher.start(application.job_queue)
         runner: web.AppRunner | None = None
@@ -65,6 +66,7 @@ async def serve(
         await stop.wait()
         log.info("stopping")
         await dispatcher.stop()
+        await services.understanding.close()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if runner is not None:

@@ -6,13 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.answers import AnswerIndex
 from bot.callbacks import CallbackCodec
 from bot.delivery.doorbell import Doorbell
 from bot.delivery.kinds import Kind
 from bot.i18n import Catalogs
 from bot.routing import Command
 from bot.settings import Settings
+from bot.understanding import Understanding
 from storage.database import Database
 from storage.models import utcnow
 
@@ -23,7 +23,7 @@ class Services:
     db: Database
     catalogs: Catalogs
     codec: CallbackCodec
-    answers: AnswerIndex
+    understanding: Understanding
     commands: tuple[Command, ...] = ()  # for /help and the command menus
     kinds: Mapping[str, Kind] = field(default_factory=dict)  # scheduled message kinds
     doorbell: Doorbell = field(default_factory=Doorbell)  # rung after planning a send

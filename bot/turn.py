@@ -27,6 +27,16 @@ from storage.models import Conversation, Partner
 from storage.uow import UnitOfWork
 
 Keyboard = Sequence[Sequence[InlineKeyboardButton]]
+# Line breaks stay; every other control character, and the invisible marks that reorder text
+# (used to disguise what a message says), go.
+_CONTROLS = dict.fromkeys(
+    [c for c in range(32) if chr(c) not in "\n\t"]
+    + [127, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def without_controls(text: str) -> str:
+    return text.translate(_CONTROLS)
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,9 @@ class Turn:
 
     @property
     def text(self) -> str:
+        """The message's text without control characters (a NUL would not even store)."""
         message = self.update.effective_message
-        return (message.text or "") if message else ""
+        return without_controls(message.text or "") if message else ""
 
     def arg(self, index: int = 0) -> str:
         """An argument of the pressed button; missing or malformed counts as a forged button."""

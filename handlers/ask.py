@@ -1,4 +1,4 @@
-"""Questions in a partner's own words: recognised ones are answered straight away with buttons to
+"""Questions in a partner's own words: understood ones are answered straight away with buttons to
 go further, uncertain ones get the best two or three guesses as buttons, and the rest are kept
 for coordinators (/unanswered) while the partner hears what the bot can do."""
 
@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton
 
-from bot.access import Level, level_of
-from bot.answers import FAQ_INTENT
+from bot.access import Level, level_of, viewer
 from bot.callbacks import InvalidCallback
-from bot.i18n import N_, Html, escape
-from bot.intents import BUILTIN_INTENTS
-from bot.localized import plain, show
+from bot.i18n import N_
+from bot.intents import BUILTIN_INTENTS, SMALL_TALK
+from bot.localized import plain
 from bot.routing import Button, Command, Route
 from bot.turn import Turn
-from handlers import events, help, programmes
-from handlers.cards import escape_attr
+from bot.understanding import EVENT, FAQ, PROGRAMME, Reading
+from handlers import ask_answers
+from handlers.cards import event_title, programme_name
 from handlers.menu import main_menu
 
 _GUESS_LABELS = {
@@ -24,6 +24,7 @@ _GUESS_LABELS = {
     "help": N_("What can you do?"),
     "contact": N_("How do I reach my coordinator?"),
 }
+LABEL_LENGTH = 60  # characters of a guess's button
 
 
 async def free_text(turn: Turn) -> None:
@@ -31,14 +32,21 @@ async def free_text(turn: Turn) -> None:
     if level_of(turn.partner) == Level.GUEST:
         await turn.reply(turn.t.gettext("Hello! Send /start to join the partnership."))
         return
-    matcher = await turn.services.answers.matcher(turn.uow)
-    verdict = matcher.match(turn.text, turn.t.language)
-    if verdict.kind == "answer" and await _answer(turn, verdict.intents[0]):
+    seen_by = viewer(turn.partner)
+    reading = await turn.services.understanding.read(
+        turn.uow,
+        turn.text,
+        turn.t.language,
+        turn.services.clock().astimezone(turn.t.zone).date(),
+        lambda event: turn.uow.events.visible(event, seen_by),
+    )
+    verdict = reading.verdict
+    if verdict.kind == "answer" and await _answer(turn, verdict.targets[0], reading):
         return
     guesses = [
-        [_guess_button(turn, intent, label)]
-        for intent in verdict.intents
-        if (label := await _label(turn, intent))
+        [button]
+        for target in verdict.targets
+        if target not in SMALL_TALK and (button := await _guess_button(turn, target))
     ]
     if verdict.kind == "guess" and guesses:
         await turn.reply(turn.t.gettext("Did you mean one of these?"), guesses)
@@ -53,95 +61,63 @@ async def free_text(turn: Turn) -> None:
     )
 
 
-def _guess_button(turn: Turn, intent: str, label: str) -> InlineKeyboardButton:
-    if intent.startswith(FAQ_INTENT):
-        return turn.button(label, "ask.faq", intent.removeprefix(FAQ_INTENT))
-    return turn.button(label, "ask.pick", intent)
+async def _guess_button(turn: Turn, target: str) -> InlineKeyboardButton | None:
+    kind, _, number = target.partition(":")
+    if target in BUILTIN_INTENTS:
+        return turn.button(turn.t.gettext(_GUESS_LABELS[target]), "ask.pick", target)
+    if not number.isdecimal():
+        return None
+    if kind + ":" == FAQ:
+        entry = await turn.uow.faq.get(int(number))
+        label = plain(turn.t, entry.question, entry.default_language) if entry else None
+        return turn.button(label[:LABEL_LENGTH], "ask.faq", number) if label else None
+    if kind + ":" == EVENT:
+        event = await turn.uow.events.get(int(number))
+        return (
+            turn.button(event_title(turn.t, event)[:LABEL_LENGTH], "ev", number) if event else None
+        )
+    programme = await turn.uow.programmes.get(int(number))
+    if programme is None:
+        return None
+    return turn.button(programme_name(turn.t, programme)[:LABEL_LENGTH], "prg", number)
 
 
 async def on_pick(turn: Turn) -> None:
     """A guessed built-in intent chosen from the buttons."""
     if turn.arg() not in BUILTIN_INTENTS:
         raise InvalidCallback("intent")
-    await _answer(turn, turn.arg())
+    await _answer(turn, turn.arg(), None)
 
 
 async def on_faq(turn: Turn) -> None:
     """A guessed FAQ entry chosen from the buttons."""
-    if not await _faq(turn, f"{FAQ_INTENT}{turn.arg_int()}"):
+    if not await ask_answers.faq(turn, turn.arg_int()):
         raise InvalidCallback("faq entry")
 
 
-async def _answer(turn: Turn, intent: str) -> bool:
-    match intent:
-        case "events":
-            await events.next_event(turn)
-        case "status":
-            turn.args = []
-            await programmes.status(turn)
-        case "help":
-            await help.show_help(turn)
-        case "contact":
-            await contact(turn)
-        case _:
-            return await _faq(turn, intent)
-    return True
-
-
-async def _faq(turn: Turn, intent: str) -> bool:
-    number = intent.removeprefix(FAQ_INTENT)
-    if not intent.startswith(FAQ_INTENT) or not number.isdecimal():
+async def _answer(turn: Turn, target: str, reading: Reading | None) -> bool:
+    """Answer `target`; False if it cannot be (removed since the index was built)."""
+    kind, _, number = target.partition(":")
+    if target in BUILTIN_INTENTS:
+        await ask_answers.builtin(turn, target, reading)
+        return True
+    if target in SMALL_TALK:
+        await ask_answers.small_talk(turn, target)
+        return True
+    if not number.isdecimal():
         return False
-    entry = await turn.uow.faq.get(int(number))
-    if entry is None:  # removed since the matcher was built
-        return False
-    question = show(turn.t, entry.question, entry.default_language)
-    answer = show(turn.t, entry.answer, entry.default_language)
-    await turn.settle(f"<b>{question}</b>\n\n{answer}", main_menu(turn))
-    return True
-
-
-async def _label(turn: Turn, intent: str) -> str | None:
-    if intent in BUILTIN_INTENTS:
-        return turn.t.gettext(_GUESS_LABELS[intent])
-    number = intent.removeprefix(FAQ_INTENT)
-    entry = await turn.uow.faq.get(int(number)) if number.isdecimal() else None
-    return plain(turn.t, entry.question, entry.default_language)[:60] if entry else None
-
-
-async def contact(turn: Turn) -> None:
-    """Who coordinates the partner's landscapes, with a link to write to them."""
-    partner = turn.partner
-    landscapes = {landscape.id for landscape in partner.landscapes} if partner else set()
-    coordinators = [
-        c
-        for c in await turn.uow.partners.coordinators_of(landscapes)
-        if c.telegram_id != turn.user.id
-    ]
-    t = turn.t
-    if not coordinators:
-        await turn.settle(
-            t.gettext(
-                "No coordinator is registered for your landscapes yet. Please ask an admin to "
-                "name one."
-            ),
-            main_menu(turn),
-        )
-        return
-    lines = [t.gettext("Your coordinators — tap a name to write to them:")]
-    for person in coordinators:
-        link = Html(f'<a href="tg://user?id={person.telegram_id}">{escape(person.name or "?")}</a>')
-        line = f"• {link}"
-        if person.organisation:
-            line += f" · {escape(person.organisation)}"
-        if person.username:
-            line += f" · @{escape_attr(person.username)}"
-        lines.append(line)
-    await turn.settle("\n".join(lines), main_menu(turn))
+    if kind + ":" == FAQ:
+        return await ask_answers.faq(turn, int(number))
+    if kind + ":" == EVENT:
+        return await ask_answers.event(turn, int(number))
+    if kind + ":" == PROGRAMME:
+        part = reading.verdict.part if reading else ""
+        return await ask_answers.programme(turn, int(number), part)
+    return False
 
 
 ROUTES: tuple[Route, ...] = (
-    Command("contact", contact, Level.PARTNER, N_("Write to your coordinator")),
+    Command("contact", ask_answers.contact, Level.PARTNER, N_("Write to your coordinator")),
     Button("ask.pick", on_pick, Level.PARTNER),
     Button("ask.faq", on_faq, Level.PARTNER),
 )

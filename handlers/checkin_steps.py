@@ -47,7 +47,7 @@ def _sent(turn: Turn) -> Sent:
         photo = document.file_id
     where = message.location
     location = (where.latitude, where.longitude) if where is not None else None
-    return Sent(text=message.text or "", photo=photo, location=location)
+    return Sent(text=turn.text, photo=photo, location=location)
 
 
 async def on_pick(turn: Turn) -> None:

@@ -4,6 +4,7 @@ question already filled in; saving then marks that question, and every identical
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.access import Level, level_of, manages
@@ -24,6 +25,8 @@ from handlers.localized_input import (
 )
 from storage.models import FaqEntry, Question
 
+TRIGGERS_FROM_QUESTIONS = 5  # wordings of a group of questions kept as trigger phrases
+
 EVERY_PROGRAMME = 0  # the button argument for partnership-wide entries (admins only)
 
 
@@ -31,17 +34,22 @@ async def on_add(turn: Turn) -> None:
     await start(turn, {"language": turn.t.language})
 
 
-async def start_from_question(turn: Turn, question: Question) -> None:
-    """Answer a partner's question: it becomes the entry's question (when short enough) and a
-    trigger phrase, in the language it was asked in."""
-    data: dict[str, Any] = {"language": question.language, "asked": question.id}
+async def start_from_question(turn: Turn, question: Question, alike: Sequence[Question]) -> None:
+    """Answer a partner's question, and those `alike` it: it becomes the entry's question (when
+    short enough), and the wordings in its language become trigger phrases."""
+    asked = [question.id, *(other.id for other in alike)]
+    data: dict[str, Any] = {"language": question.language, "asked": asked}
     text = " ".join(question.text.split())
     if len(text) <= QUESTION_MAX:
         data["question"] = text
     else:
         data["original"] = text  # shown while the coordinator writes a shorter question
-    if PHRASE_MIN <= len(text) <= PHRASE_MAX:
-        data["triggers"] = [text]
+    wordings = [
+        " ".join(q.text.split()) for q in (question, *alike) if q.language == question.language
+    ]
+    triggers = [w for w in dict.fromkeys(wordings) if PHRASE_MIN <= len(w) <= PHRASE_MAX]
+    if triggers:
+        data["triggers"] = triggers[:TRIGGERS_FROM_QUESTIONS]
     await start(turn, data)
 
 
@@ -174,8 +182,10 @@ async def _create(turn: Turn, phrases: list[str]) -> None:
         )
     )
     entry.slug = f"faq-{entry.id}"
-    asked = await turn.uow.questions.get(int(data["asked"])) if "asked" in data else None
-    if asked is not None:
+    # A list of the questions answered (a single id in drafts begun before questions grouped).
+    asked = data.get("asked", [])
+    asked = [int(asked)] if isinstance(asked, int | str) else [int(i) for i in asked]
+    if asked:
         await turn.uow.questions.answer(asked, entry)
     await turn.uow.audit.record(
         "faq.created",
@@ -183,7 +193,8 @@ async def _create(turn: Turn, phrases: list[str]) -> None:
         telegram_id=turn.user.id,
         entry=entry.id,
         programme=entry.programme_id,
-        question=asked.id if asked else None,
+        question=asked[0] if asked else None,
+        **({"alike": asked[1:]} if len(asked) > 1 else {}),
     )
     await turn.uow.conversations.end(turn.user.id)
     await turn.settle(t.gettext("Saved. Partners who ask this now get the answer."))

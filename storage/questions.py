@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FaqEntry, Landscape, Partner, PartnerLandscape, Question
@@ -52,21 +52,26 @@ class Questions:
         )
         return (await self._session.scalars(query)).all()
 
-    async def answer(self, question: Question, entry: FaqEntry) -> None:
-        """Mark this question and every open one with the same text as answered by `entry`."""
+    async def answer(self, questions: Collection[int], entry: FaqEntry) -> None:
+        """Mark these questions, and every open one worded like one of them, answered by
+        `entry`."""
+        texts = select(Question.text).where(Question.id.in_(list(questions)))
         await self._session.execute(
             update(Question)
             .where(
-                Question.text == question.text,
+                or_(Question.id.in_(list(questions)), Question.text.in_(texts)),
                 Question.answered_by.is_(None),
                 Question.dismissed_at.is_(None),
             )
             .values(answered_by=entry.id)
         )
 
-    async def dismiss(self, question: Question, at: datetime) -> None:
-        question.dismissed_at = at
-        await self._session.flush()
+    async def dismiss(self, questions: Collection[int], at: datetime) -> None:
+        await self._session.execute(
+            update(Question)
+            .where(Question.id.in_(list(questions)), Question.dismissed_at.is_(None))
+            .values(dismissed_at=at)
+        )
 
 
 def _asked_in(programme_ids: Collection[int] | None) -> list[ColumnElement[bool]]:

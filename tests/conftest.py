@@ -14,9 +14,11 @@ from typing import Any
 import asyncpg
 import pytest
 
+from bot.content import apply_content, read_content_file
 from bot.sandbox.api_server import LocalBotApi
+from bot.understanding import Understanding
 from storage.database import Database
-from tests.support.bot import TOKEN, BotHarness
+from tests.support.bot import EXAMPLE_CONTENT, TOKEN, BotHarness
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "LANDSCAPE_BOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -105,8 +107,29 @@ async def api() -> AsyncIterator[LocalBotApi]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def understanding_warm(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Embed the built-in phrases and the example content once per session, as the bot's index
+    would at start: each test's bot then indexes them at once instead of in the background."""
+    directory = tmp_path_factory.mktemp("warm")
+
+    async def warm() -> None:
+        database = Database(f"sqlite+aiosqlite:///{directory / 'warm.db'}")
+        await database.upgrade()
+        async with database.unit_of_work() as uow:
+            await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
+        understanding = Understanding.shipped()
+        await understanding.warm(database)
+        await understanding.settled()
+        await database.dispose()
+
+    _run_in_thread(warm())
+
+
 @pytest.fixture
-async def bot(api: LocalBotApi, database_url: str) -> AsyncIterator[BotHarness]:
+async def bot(
+    api: LocalBotApi, database_url: str, understanding_warm: None
+) -> AsyncIterator[BotHarness]:
     """The real bot, polling the local Bot API server, with the example content loaded."""
     harness = BotHarness(api, database_url, admins=[9000])
     await harness.load_example_content()

@@ -202,3 +202,46 @@ async def test_coordinators_see_only_questions_from_their_programmes(bot: BotHar
     admin = bot.user(9000, "Admin", language_code="en")
     await admin.send("/unanswered")
     await admin.expect("how much does fertiliser cost in Nairobi?")
+
+
+async def test_a_group_of_similar_questions_is_answered_once(bot: BotHarness) -> None:
+    t = bot.catalogs.translator(EN)
+    coordinator, partner = await _people(bot)
+    asked = [
+        (partner, "where can we buy fencing wire in Kampot?"),
+        (await _partner(bot, 6003, "Dara"), "fencing wire in kampot, where to buy it?"),
+        (await _partner(bot, 6004, "Sokha"), "which shop in Kampot sells fence wire?"),
+        (partner, FERTILIZER),  # same frame, another question: a group of its own
+    ]
+    for who, question in asked:
+        await who.send(question)
+        await who.expect("I don't have an answer to that yet")
+    await coordinator.send("/unanswered")
+    listing = await coordinator.expect(t.gettext("Unanswered questions"))
+    assert t.ngettext("Asked by {n} partner, also as:", "Asked by {n} partners, also as:", 3) in (
+        listing.text
+    )
+    assert listing.text.count(t.gettext("Answer as FAQ")) == 0  # on the buttons only
+    assert len([b for b in coordinator.buttons() if t.gettext("Answer as FAQ") in b]) == 2
+    # Newest first: the fertilizer question, then the wire group led by its newest wording.
+    _, wire = listing.text.split(FERTILIZER)
+    assert "2. " in wire
+    assert "fencing wire in kampot, where to buy it?" in wire
+    assert "where can we buy fencing wire in Kampot?" in wire
+    await coordinator.press(f"2. {t.gettext('Answer as FAQ')}")
+    await coordinator.expect(t.gettext("Send the answer in {language}.", language="English"))
+    await coordinator.send("The Kampot cooperative shop sells fencing wire by the metre.")
+    await coordinator.expect("Which phrases might partners use to ask this?")
+    await coordinator.press(t.gettext("Skip"))
+    await coordinator.expect(t.gettext("Saved. Partners who ask this now get the answer."))
+
+    async with bot.db.unit_of_work() as uow:
+        still_open = [q.text for q in await uow.questions.open()]
+    assert still_open == [FERTILIZER]
+    await coordinator.send("/unanswered")
+    await coordinator.expect(FERTILIZER)
+
+
+async def _partner(bot: BotHarness, telegram_id: int, name: str) -> ChatUser:
+    await add_partner(bot.db, telegram_id, name=name)
+    return bot.user(telegram_id, name, language_code=EN)

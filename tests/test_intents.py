@@ -78,7 +78,8 @@ def test_every_language_lists_natural_phrases_for_every_intent() -> None:
     for language in SHIPPED_LANGUAGES:
         for intent in BUILTIN_INTENTS:
             count = sum(p.language == language and p.intent == intent for p in phrases)
-            assert 8 <= count <= 15, (language, intent, count)
+            # Enough ways of asking to cover how people write; few enough to stay reviewable.
+            assert 8 <= count <= 40, (language, intent, count)
 
 
 def test_no_phrase_means_two_things() -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from babel import Locale
 
-from storage.models import Role
+from bot.intents import builtin_phrases, normalize
+from storage.models import FaqEntry, Role
 from tests.support.bot import BotHarness
 from tests.support.people import add_event, add_partner
 
@@ -108,13 +110,14 @@ async def test_faq_entries_answer_in_the_partners_language(
 
 
 async def test_an_uncertain_question_offers_guesses(bot: BotHarness) -> None:
-    await add_partner(bot.db, 5208)
+    await add_partner(bot.db, 5208, language="ko", timezone="Asia/Seoul")
     await add_event(bot.db, "Progress meeting", starts_in=timedelta(days=2))
-    user = bot.user(5208, "P", language_code="en")
-    await user.send("programme meeting")  # about meetings, or about the programme?
-    await user.expect("Did you mean one of these?")
+    user = bot.user(5208, "P", language_code="ko")
+    await user.send("다시 모이는 날짜가 정해졌어요?")  # "is the date to meet again set?"
+    ko = bot.catalogs.translator("ko")
+    await user.expect(ko.gettext("Did you mean one of these?"))
     assert 2 <= len(user.buttons()) <= 3
-    await user.press("When is the next meeting?")
+    await user.press(ko.gettext("When is the next meeting?"))
     await user.expect("Progress meeting")
 
 
@@ -159,3 +162,135 @@ async def test_a_long_answer_is_split_between_lines(bot: BotHarness) -> None:
     received = "\n".join(m.text for m in sent)
     for line in lines:
         assert line in received  # no line was cut in two
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        # Neither shares a word with any built-in phrase of its language (checked below).
+        ("km", "យើងនឹងអង្គុយពិភាក្សាគ្នាម្តងទៀតនៅពេលណា"),
+        ("ko", "다음번 만남은 며칠이죠"),
+    ],
+)
+async def test_next_meeting_asked_in_words_no_phrase_has(
+    bot: BotHarness, language: str, question: str
+) -> None:
+    words = {
+        word
+        for phrase in builtin_phrases()
+        if phrase.language == language
+        for word in normalize(phrase.text).split()
+    }
+    asked = normalize(question)
+    assert not [w for w in words if w in asked.split() or (len(w) > 2 and w in asked)]
+    await add_partner(bot.db, 5230, language=language, timezone=ZONES[language])
+    await add_event(bot.db, "Progress meeting", starts_in=timedelta(days=2))
+    user = bot.user(5230, "P", language_code=language)
+    await user.send(question)
+    await user.expect("Progress meeting")
+    t = bot.catalogs.translator(language)
+    assert t.gettext("📅 Add to calendar") in user.buttons()
+
+
+async def test_an_answer_written_only_in_english_serves_a_korean_question(
+    bot: BotHarness,
+) -> None:
+    await add_partner(bot.db, 5231, language="ko", timezone="Asia/Seoul")
+    async with bot.db.unit_of_work() as uow:
+        await uow.faq.add(
+            FaqEntry(
+                question={"en": "Where is the project office in Kampot?"},
+                answer={"en": "The FLRM office is on Street 7 in Kampot, by the forestry office."},
+            )
+        )
+    user = bot.user(5231, "P", language_code="ko")
+    await user.send("캄폿 사무실 어디에 있어요?")
+    reply = await user.expect("Street 7")
+    ko = bot.catalogs.translator("ko")
+    english = Locale.parse("en").get_display_name(ko.locale)
+    marker = ko.gettext("<i>(in {language})</i>", language=english)
+    assert marker.removeprefix("<i>").removesuffix("</i>") in reply.text
+
+
+async def test_a_week_with_no_meeting_says_so_and_gives_the_next(bot: BotHarness) -> None:
+    await add_partner(bot.db, 5232)
+    await add_event(bot.db, "Nursery field day", starts_in=timedelta(days=30))
+    user = bot.user(5232, "P", language_code="en")
+    await user.send("Is there a meeting next week?")
+    reply = await user.expect("There are no events for you from")
+    assert "The next one:" in reply.text
+    assert "Nursery field day" in reply.text
+    await user.press("🗓 When and where")
+    await user.expect("Nursery field day")
+
+
+async def test_a_meeting_in_the_window_asked_about_is_listed(bot: BotHarness) -> None:
+    await add_partner(bot.db, 5233, language="fr", timezone="Africa/Ouagadougou")
+    await add_event(bot.db, "Réunion de la semaine", starts_in=timedelta(days=1))
+    await add_event(bot.db, "Réunion lointaine", starts_in=timedelta(days=40))
+    user = bot.user(5233, "P", language_code="fr")
+    await user.send("y a quoi dans les 3 prochains jours ?")
+    reply = await user.expect("Réunion de la semaine")
+    assert "Réunion lointaine" not in reply.text
+
+
+async def test_what_an_event_is_about_comes_from_its_description(bot: BotHarness) -> None:
+    await add_partner(bot.db, 5234)
+    user = bot.user(5234, "P", language_code="en")
+    await user.send("what is the soils session about?")
+    reply = await user.expect("smallholder")
+    assert "Soils as keystone" in reply.text
+    await user.press("🗓 When and where")
+    await user.expect("2020")
+
+
+async def test_a_programme_fact_comes_from_the_programme(bot: BotHarness) -> None:
+    await add_partner(bot.db, 5235, language="es", timezone="America/Lima")
+    user = bot.user(5235, "P", language_code="es")
+    await user.send("cuánto financiamiento extra movilizó la fase 1 del FLRM")
+    reply = await user.expect("40")
+    assert "millones" in reply.text
+    await user.press("Más sobre este programa")
+    await user.expect("Mecanismo para la Restauración")
+
+
+async def test_thanks_gets_a_kind_word_and_is_no_question_for_coordinators(
+    bot: BotHarness,
+) -> None:
+    await add_partner(bot.db, 5236, language="fr", timezone="Africa/Ouagadougou")
+    user = bot.user(5236, "P", language_code="fr")
+    await user.send("merci beaucoup !")
+    fr = bot.catalogs.translator("fr")
+    await user.expect(fr.gettext("You're welcome! Ask me anything else, or choose below."))
+    async with bot.db.unit_of_work() as uow:
+        assert not await uow.questions.open()
+
+
+async def test_someone_elses_meeting_is_not_answered_as_ours(bot: BotHarness) -> None:
+    await add_partner(bot.db, 5237)
+    await add_event(bot.db, "Progress meeting", starts_in=timedelta(days=2))
+    user = bot.user(5237, "P", language_code="en")
+    await user.send("when is the next GEF council meeting?")
+    reply = await user.expect("")
+    assert "Progress meeting" not in reply.text  # at most offered as a guess
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 4096,
+        "🌳🌳🌳🔥",
+        "when is the ការប្រជុំ next 회의?",
+        "next\x00 meeting\x07 \u202e please",
+    ],
+    ids=["4096 characters", "emoji only", "mixed scripts", "control characters"],
+)
+async def test_odd_messages_get_a_clear_answer(bot: BotHarness, text: str) -> None:
+    await add_partner(bot.db, 5238)
+    user = bot.user(5238, "P", language_code="en")
+    await user.send(text)
+    reply = await user.expect("")
+    assert "something went wrong" not in reply.text
+    async with bot.db.unit_of_work() as uow:
+        kept = await uow.questions.open()
+    assert all(question.text.isprintable() for question in kept)

@@ -1,0 +1,111 @@
+"""What the bot can answer from, as texts to index: the built-in intents' phrases, and every
+FAQ entry, event and programme the partnership has written, in every language it was written
+in. A text is either a way of asking (a trigger phrase, an FAQ question) or a passage that
+answers (an FAQ answer, an event's description, a programme's summary, status or figures).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from babel import Locale
+from babel.dates import format_date
+
+from bot.intents import Phrase
+from bot.understanding.embedding import Role
+from storage.models import Event, FaqEntry, Programme
+from storage.uow import UnitOfWork
+
+FAQ, EVENT, PROGRAMME = "faq:", "event:", "programme:"  # target prefixes, then the row's id
+# Passages are cut into sentences, so a question about one fact finds the sentence that holds
+# it instead of a paragraph's blurred average; bullets and Khmer and Arabic full stops count.
+_SENTENCE_END = re.compile(r"(?<=[.!?។؟])\s+|\n+|\s*•\s*")
+_MIN_SENTENCE = 12  # characters; shorter pieces join the next one
+
+
+@dataclass(frozen=True)
+class Text:
+    target: str  # what it leads to: an intent, or FAQ / EVENT / PROGRAMME + id
+    language: str
+    text: str
+    role: Role  # "query": a way of asking; "passage": content that answers
+    part: str = ""  # which part of the target it comes from: shown as the answer
+
+
+async def content_texts(
+    uow: UnitOfWork,
+) -> tuple[list[Text], Sequence[Programme], list[Event]]:
+    """Every text of the partnership's content, with the programmes and (not cancelled) events
+    they come from."""
+    texts = [text for entry in await uow.faq.all() for text in faq_texts(entry)]
+    events = [event for event in await uow.events.all() if event.cancelled_at is None]
+    texts += [text for event in events for text in event_texts(event)]
+    programmes = await uow.programmes.all()
+    texts += [text for programme in programmes for text in programme_texts(programme)]
+    return texts, programmes, events
+
+
+def builtin_texts(phrases: Iterable[Phrase]) -> list[Text]:
+    return [Text(p.intent, p.language, p.text, "query") for p in phrases]
+
+
+def faq_texts(entry: FaqEntry) -> Iterator[Text]:
+    target = f"{FAQ}{entry.id}"
+    for language, question in entry.question.items():
+        yield Text(target, language, question, "query", "question")
+    for language, phrases in entry.triggers.items():
+        for phrase in phrases:
+            yield Text(target, language, phrase, "query", "question")
+    for language, answer in entry.answer.items():
+        yield from _sentences(target, language, answer, "answer")
+
+
+def event_texts(event: Event) -> Iterator[Text]:
+    target = f"{EVENT}{event.id}"
+    for language, title in event.title.items():
+        # A question may name the event ("the soils session") or ask what it covers.
+        yield Text(target, language, title, "query", "description")
+        yield Text(target, language, title, "passage", "description")
+    for language, description in event.description.items():
+        yield from _sentences(target, language, description, "description")
+
+
+def programme_texts(programme: Programme) -> Iterator[Text]:
+    target = f"{PROGRAMME}{programme.id}"
+    for part in ("summary", "status", "phase", "funder"):
+        texts: Mapping[str, str] = getattr(programme, part)
+        for language, text in texts.items():
+            yield from _sentences(target, language, text, part)
+    for figure in programme.figures:
+        for language, label in figure.label.items():
+            unit = figure.unit.get(language, "")
+            text = f"{label}: {figure.value:g} {unit}".strip()
+            yield Text(target, language, text, "passage", f"figure:{figure.position}")
+    if programme.starts_on:
+        for language, name in programme.name.items():
+            start = format_date(programme.starts_on, "long", locale=language)
+            end = (
+                format_date(programme.ends_on, "long", locale=language) if programme.ends_on else ""
+            )
+            phase = programme.phase.get(language, "")
+            text = f"{name}: {start} – {end}. {phase}".strip()
+            yield Text(target, language, text, "passage", "phase")
+    if programme.countries:
+        for language in programme.name:
+            names = Locale.parse(language).territories
+            countries = ", ".join(names.get(code, code) for code in programme.countries)
+            name = programme.name[language]
+            yield Text(target, language, f"{name}: {countries}", "passage", "countries")
+
+
+def _sentences(target: str, language: str, text: str, part: str) -> Iterator[Text]:
+    pending = ""
+    for piece in _SENTENCE_END.split(text):
+        pending = f"{pending} {piece}".strip()
+        if len(pending) >= _MIN_SENTENCE:
+            yield Text(target, language, pending, "passage", part)
+            pending = ""
+    if pending:
+        yield Text(target, language, pending, "passage", part)

@@ -1,0 +1,242 @@
+"""An index of everything the bot can answer from, and the evidence it finds for a question:
+per target, how closely the question resembles a way of asking it (letters and meaning) and how
+well a passage of it answers the question (meaning).
+
+Built in a worker thread (embedding is CPU work) and read-only afterwards, so questions are
+searched without locks; an edit builds a new index, and the embedder's memory means only the
+texts that changed are embedded again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from bot.intents import normalize
+from bot.understanding.corpus import Text
+from bot.understanding.embedding import Embedder, Vectors
+
+# A content text shares the question's names ("FLRM"), which lifts its similarity whatever the
+# question asks; content is judged on the whole question, but no higher than on its core plus
+# this much (tuned on the dev questions: 0.03 of cosine).
+NAME_LIFT = 0.03
+# Letters in the sequences compared for overlap: stems in spaced scripts, syllables in Khmer.
+GRAM = 4
+LEVEL_QUANTILE = 0.9  # where a language's texts stand for a question: near the top
+_NOTHING = (0.0, "")
+Best = dict[str, tuple[float, str]]  # target -> (highest similarity, the part that reached it)
+
+
+@dataclass(frozen=True)
+class Asked:
+    text: str
+    core: str  # the text without the names and time it narrows to; "" when nothing is left
+    language: str
+    vector: Vectors
+    core_vector: Vectors | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    target: str
+    overlap: float  # 0-1: share of the question's rare letter sequences the target's texts have
+    exact: float  # 0-100: best likeness of the whole text to one of its phrases
+    asked: float  # cosine with its closest way of asking
+    answered: float  # cosine with its closest passage
+    lead: float  # how far it stands out in meaning from every other target, in some language
+    part: str  # the part of the target that came closest
+
+
+@dataclass(frozen=True)
+class _Found:
+    lead: dict[str, float]
+    overlap: dict[str, float]
+    exact: dict[str, float]
+    asked: Best
+    answered: Best
+
+
+class Index:
+    def __init__(self, texts: Sequence[Text], embedder: Embedder) -> None:
+        self.texts = list(texts)
+        self._asking = [t for t in self.texts if t.role == "query"]
+        self._passages = [t for t in self.texts if t.role == "passage"]
+        self._asking_vectors = embedder.embed([t.text for t in self._asking], "query")
+        self._passage_vectors = embedder.embed([t.text for t in self._passages], "passage")
+        self._asking_keys = [normalize(t.text) for t in self._asking]
+        self._languages: dict[str, set[str]] = {}
+        for t in self.texts:
+            self._languages.setdefault(t.target, set()).add(t.language)
+        self._asking_languages = _by_language(self._asking)
+        self._passage_languages = _by_language(self._passages)
+        both = [*self._asking, *self._passages]
+        self._all_languages = _by_language(both)
+        number = {target: n for n, target in enumerate(sorted({t.target for t in self.texts}))}
+        self._target_of = np.array([number[t.target] for t in both], dtype=np.intp)
+        self._embedder = embedder
+        self.targets = sorted({t.target for t in self.texts})
+        # Letter sequences each target's texts have, and how rare each is among targets.
+        self._grams: dict[str, set[str]] = {}
+        for t in self.texts:
+            self._grams.setdefault(t.target, set()).update(_grams(normalize(t.text)))
+        counts = Counter(gram for grams in self._grams.values() for gram in grams)
+        self._rarity = {g: math.log(len(self._grams) / n) for g, n in counts.items()}
+        self._unseen = math.log(len(self._grams)) if self._grams else 0.0
+
+    def ask(self, text: str, core: str, language: str) -> Asked:
+        """Embed a question and its core (blocking: call it off the event loop)."""
+        texts = [text] if core in (text, "") else [text, core]
+        vectors = self._embedder.embed(texts, "query")
+        core_vector = vectors[-1] if core else None
+        return Asked(text, core, language, vectors[0], core_vector)
+
+    def evidence(self, asked: Asked) -> list[Evidence]:
+        """Evidence for every target. Built-in intents are judged on the question's core (what
+        it asks, without the names and dates it narrows to), content on the whole question."""
+        whole = self._search(asked.text, asked.vector, asked.language)
+        core = (
+            whole
+            if asked.core == asked.text
+            else self._search(asked.core, asked.core_vector, asked.language)
+        )
+        # Letters cannot match across scripts: a target written only in other languages (an
+        # FAQ entry only in English, asked about in Khmer) gets the typical letter evidence of
+        # those written in the question's language, neither a bonus nor a penalty.
+        written = [t for t in self.targets if asked.language in self._languages[t]]
+        typical_overlap = _median([whole.overlap.get(t, 0.0) for t in written])
+        typical_exact = _median([whole.exact.get(t, 0.0) for t in written])
+        found = []
+        for target in self.targets:
+            builtin = ":" not in target
+            here = core if builtin else whole
+            asking, answered = here.asked.get(target, _NOTHING), here.answered.get(target, _NOTHING)
+            similarity, passage = asking[0], answered[0]
+            exact = here.exact.get(target, 0.0)
+            if not builtin and core is not whole:
+                similarity = min(similarity, core.asked.get(target, _NOTHING)[0] + NAME_LIFT)
+                passage = min(passage, core.answered.get(target, _NOTHING)[0] + NAME_LIFT)
+                exact = min(exact, core.exact.get(target, 0.0) + 100 * NAME_LIFT)
+            overlap = here.overlap.get(target, 0.0)
+            if asked.language not in self._languages[target]:
+                overlap, exact = max(overlap, typical_overlap), max(exact, typical_exact)
+            found.append(
+                Evidence(
+                    target,
+                    overlap,
+                    exact,
+                    similarity,
+                    passage,
+                    here.lead.get(target, -1.0),
+                    answered[1] or asking[1],
+                )
+            )
+        return found
+
+    def _search(self, text: str, vector: Vectors | None, language: str) -> _Found:
+        if vector is None or not text:
+            return _Found({}, {}, {}, {}, {})
+        exact: dict[str, float] = {}
+        key = normalize(text)
+        for _, score, position in process.extract(
+            key, self._asking_keys, scorer=fuzz.ratio, limit=None
+        ):
+            target = self._asking[position].target
+            exact[target] = max(exact.get(target, 0.0), score)
+        asking = self._asking_vectors @ vector
+        passages = self._passage_vectors @ vector
+        return _Found(
+            self._lead(asking, passages),
+            self._overlap(key),
+            exact,
+            _best(
+                self._asking,
+                _centred(self._asking_vectors @ vector, self._asking_languages, language),
+            ),
+            _best(
+                self._passages,
+                _centred(self._passage_vectors @ vector, self._passage_languages, language),
+            ),
+        )
+
+    def _lead(self, asking: Vectors, passages: Vectors) -> dict[str, float]:
+        """Per target, its best lead in meaning over every other target among the texts of one
+        language. Compared within a language, a Khmer question's English answer stands out
+        among English texts even when Khmer texts about other things are closer in absolute
+        terms (the model keeps some of a text's language in its vector)."""
+        similarities = np.concatenate([asking, passages])
+        lead = np.full(len(self.targets), -1.0)
+        for positions in self._all_languages.values():
+            best = np.full(len(self.targets), -np.inf)
+            np.maximum.at(best, self._target_of[positions], similarities[positions])
+            present = np.isfinite(best)
+            if present.sum() < 2:
+                continue
+            first, second = np.sort(best[present])[-2:][::-1]
+            rival = np.where(best == first, second, first)
+            lead = np.where(present, np.maximum(lead, best - rival), lead)
+        return {target: float(lead[i]) for i, target in enumerate(self.targets)}
+
+    def _overlap(self, key: str) -> dict[str, float]:
+        """Per target, the rarity-weighted share of the question's letter sequences its texts
+        have: "soils" is in one event's texts only, "meeting" in many. A sequence no target has
+        is as rare as can be, and counts against every target."""
+        rarity = {g: self._rarity.get(g, self._unseen) for g in _grams(key)}
+        total = sum(rarity.values())
+        if not total:
+            return {}
+        return {
+            target: sum(weight for g, weight in rarity.items() if g in grams) / total
+            for target, grams in self._grams.items()
+        }
+
+
+def _grams(key: str) -> set[str]:
+    """Sequences of GRAM letters, spaces included (so word starts and ends count)."""
+    padded = f" {key} "
+    return {padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1)}
+
+
+def _level(similarities: Vectors) -> float:
+    """Where a language's texts stand for this question: near the top, where answers are."""
+    return float(np.quantile(similarities, LEVEL_QUANTILE))
+
+
+def _median(values: Sequence[float]) -> float:
+    return float(np.median(values)) if values else 0.0
+
+
+def _by_language(texts: Sequence[Text]) -> dict[str, npt.NDArray[np.intp]]:
+    positions: dict[str, list[int]] = {}
+    for position, text in enumerate(texts):
+        positions.setdefault(text.language, []).append(position)
+    return {language: np.array(found, dtype=np.intp) for language, found in positions.items()}
+
+
+def _centred(
+    similarities: Vectors, languages: dict[str, npt.NDArray[np.intp]], own: str
+) -> Vectors:
+    """Similarities made comparable across languages. A question is closer to any text in its
+    own language than to a text in another that says what it asks (a Khmer question to an
+    unrelated Khmer text: 0.89; to the English text that answers it: 0.85): each language's
+    texts are measured from their level, as the question's own language is."""
+    centred = similarities.copy()
+    own_level = _level(similarities[languages[own]]) if own in languages else None
+    for positions in languages.values():
+        level = _level(similarities[positions])
+        centred[positions] += (own_level if own_level is not None else level) - level
+    return centred
+
+
+def _best(texts: Sequence[Text], similarities: Vectors) -> Best:
+    best: Best = {}
+    for position in np.argsort(-similarities):
+        text = texts[int(position)]
+        if text.target not in best:
+            best[text.target] = (float(similarities[position]), text.part)
+    return best

@@ -1,0 +1,100 @@
+"""Programmes and landscapes a question names ("how is LPA going?", "meeting in Cambodia?"), by
+their names in any language, acronyms, slugs and the localized names of their countries; and
+names the partnership never wrote ("the GEF council", "la Grande Muraille Verte"), which make a
+question someone else's business."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from babel import Locale
+
+from bot.intents import GLUED_SCRIPTS, _main_script, normalize
+from bot.settings import SHIPPED_LANGUAGES
+from storage.models import Programme
+
+_ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
+_MIN_LETTERS = 3  # shorter names ("FL") would turn up inside ordinary words
+# A name in Latin letters: an acronym ("GEF") or a capitalised word after the first ("Verte").
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class Named:
+    programmes: frozenset[int]
+    landscapes: frozenset[int]
+    words: tuple[str, ...]  # what named them, normalized
+
+
+@dataclass(frozen=True)
+class _Name:
+    words: str  # normalized
+    glued: bool
+    programme: int
+    landscape: int | None
+
+
+class Names:
+    def __init__(self, programmes: Sequence[Programme], vocabulary: Iterable[str] = ()) -> None:
+        """`vocabulary`: every word the partnership's texts and the bot's phrases use."""
+        names = {(n.words, n.programme, n.landscape): n for n in _names(programmes)}
+        # Longest first, so "FLRM Cambodia" is read before "FLRM".
+        self._names = sorted(names.values(), key=lambda n: -len(n.words))
+        self._vocabulary = frozenset(vocabulary)
+
+    def foreign(self, text: str) -> tuple[str, ...]:
+        """Names in `text` that nothing the partnership wrote uses."""
+        found = []
+        for position, match in enumerate(_LATIN_WORD.finditer(text)):
+            word = match.group(0)
+            acronym = len(word) >= 2 and word.isupper()
+            capitalised = position > 0 and word[:1].isupper() and len(word) >= _MIN_LETTERS
+            known = all(part in self._vocabulary for part in normalize(word).split())
+            if (acronym or capitalised) and not known:
+                found.append(word)
+        return tuple(found)
+
+    def find(self, text: str) -> Named:
+        rest = f" {normalize(text)} "
+        programmes: set[int] = set()
+        landscapes: set[int] = set()
+        words: list[str] = []
+        for name in self._names:
+            found = _find(name, rest)
+            if found is None:
+                continue
+            rest = rest.replace(found, " ", 1)
+            words.append(name.words)
+            programmes.add(name.programme)
+            if name.landscape is not None:
+                landscapes.add(name.landscape)
+        return Named(frozenset(programmes), frozenset(landscapes), tuple(words))
+
+
+def _find(name: _Name, text: str) -> str | None:
+    if name.glued:
+        return name.words if name.words in text else None
+    return name.words.join("  ") if f" {name.words} " in text else None
+
+
+def _names(programmes: Iterable[Programme]) -> Iterator[_Name]:
+    locales = [Locale.parse(language) for language in SHIPPED_LANGUAGES]
+    for programme in programmes:
+        spellings = {programme.slug, programme.slug.replace("-", " ")}
+        for name in programme.name.values():
+            spellings |= {name, _ACRONYM.sub("", name), *_ACRONYM.findall(name)}
+        yield from _named(spellings, programme.id, None)
+        for landscape in programme.landscapes:
+            spellings = {landscape.name, landscape.slug.replace("-", " ")}
+            spellings |= {locale.territories.get(landscape.country, "") for locale in locales}
+            yield from _named(spellings, programme.id, landscape.id)
+
+
+def _named(spellings: Iterable[str], programme: int, landscape: int | None) -> Iterator[_Name]:
+    for spelling in spellings:
+        words = normalize(spelling)
+        glued = _main_script(words) in GLUED_SCRIPTS
+        if len(words.replace(" ", "")) >= _MIN_LETTERS:
+            yield _Name(words, glued, programme, landscape)

@@ -1,0 +1,199 @@
+"""The bot's understanding of free text, kept current with what the partnership has written.
+
+One cheap query per question tells whether FAQ entries, events or programmes changed (so an
+edit made on any replica is seen by all). A few new texts are embedded at once, so an answer a
+coordinator just wrote serves the very next question; a large change (a start, an import) is
+embedded in the background, never inside a partner's transaction, and meanwhile questions are
+read by letters alone (rapidfuzz), as they were before meaning was understood.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.intents import OUT_OF_SCOPE, IntentMatcher, Phrase, builtin_phrases, normalize
+from bot.understanding.corpus import EVENT, Text, builtin_texts, content_texts
+from bot.understanding.embedding import DEFAULT_EMBEDDER, Remembering, Vectors, load_embedder
+from bot.understanding.index import Evidence, Index
+from bot.understanding.names import Named, Names
+from bot.understanding.verdict import Verdict, decide, likelihoods
+from bot.understanding.windows import Window, find_window
+from storage.database import Database
+from storage.models import Event
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Revision = tuple[object, ...]
+INLINE_TEXTS = 64  # new texts embedded while a partner waits (~10 ms each); more: background
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a question asks, and what it narrows to."""
+
+    verdict: Verdict
+    window: Window | None
+    named: Named
+    foreign: tuple[str, ...]  # names the partnership never wrote: someone else's business
+
+
+@dataclass(frozen=True)
+class _Content:
+    """What the bot can answer from at one revision, read without embedding anything."""
+
+    revision: Revision
+    texts: list[Text]
+    names: Names
+    events: dict[int, Event]  # loaded with their landscapes, for who may see them
+    letters: IntentMatcher  # the fallback while the meaning index is being built
+
+
+class Understanding:
+    def __init__(
+        self,
+        builtin: Sequence[Phrase],
+        not_ours: Sequence[Phrase] = (),
+        embedder: str = DEFAULT_EMBEDDER,
+    ) -> None:
+        """`builtin`: phrases of intents to answer; `not_ours`: of what the bot cannot help
+        with, which a question may be closer to than to anything it can answer."""
+        self._builtin = builtin_texts(builtin)
+        self._not_ours = builtin_texts(not_ours)
+        self._embedder_spec = embedder
+        self._content: _Content | None = None
+        self._index: Index | None = None  # of self._content, or of an older revision
+        self._indexed: Revision | None = None
+        self._building: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def shipped(cls, embedder: str = DEFAULT_EMBEDDER) -> Understanding:
+        """With the built-in intents and out-of-scope phrases of every shipped language."""
+        return cls(builtin_phrases(), builtin_phrases(intents=(OUT_OF_SCOPE,)), embedder)
+
+    @property
+    def embedder(self) -> Remembering:
+        return load_embedder(self._embedder_spec)
+
+    async def read(
+        self,
+        uow: UnitOfWork,
+        text: str,
+        language: str,
+        today: date,
+        visible: Callable[[Event], bool],
+    ) -> Reading:
+        """Read a question from a partner who sees the events `visible` allows."""
+        weighed = await self.weigh(uow, text, language, today, visible)
+        if weighed is None:  # no meaning index yet: by letters alone
+            content = self._content
+            assert content is not None
+            match = content.letters.match(text, language)
+            verdict = Verdict(match.kind, match.intents, match.score / 100)
+            return Reading(verdict, None, content.names.find(text), ())
+        evidence, window, named, foreign = weighed
+        ranked = likelihoods(evidence, window=window is not None, foreign=bool(foreign))
+        return Reading(decide(ranked, foreign=bool(foreign)), window, named, foreign)
+
+    async def weigh(
+        self,
+        uow: UnitOfWork,
+        text: str,
+        language: str,
+        today: date,
+        visible: Callable[[Event], bool],
+    ) -> tuple[list[Evidence], Window | None, Named, tuple[str, ...]] | None:
+        """The evidence for each target the partner may be shown, and what the question
+        narrows to; None while there is no meaning index yet."""
+        content, index = await self._current(uow)
+        if index is None:
+            return None
+        window = find_window(text, language, today)
+        named = content.names.find(text)
+        core = _core(text, window, named)
+        asked = await asyncio.to_thread(index.ask, text, core, language)
+        hidden = {f"{EVENT}{i}" for i, event in content.events.items() if not visible(event)}
+        evidence = [e for e in index.evidence(asked) if e.target not in hidden]
+        return evidence, window, named, content.names.foreign(text)
+
+    async def vectors(self, texts: Sequence[str]) -> Vectors:
+        """Questions' vectors, to group them by meaning."""
+        return await asyncio.to_thread(self.embedder.embed, list(texts), "query")
+
+    async def warm(self, db: Database) -> None:
+        """Start indexing now rather than at the first question (called at start-up)."""
+        async with db.unit_of_work() as uow:
+            await self._current(uow)
+
+    async def settled(self) -> None:
+        """Wait for a background build to finish (tests and benchmarks)."""
+        if self._building is not None:
+            await self._building
+
+    async def close(self) -> None:
+        """Stop a background build (at shutdown)."""
+        if self._building is not None:
+            self._building.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._building
+
+    async def _current(self, uow: UnitOfWork) -> tuple[_Content, Index | None]:
+        revision = (
+            await uow.faq.revision(),
+            await uow.events.revision(),
+            await uow.programmes.revision(),
+        )
+        async with self._lock:
+            content = self._content
+            if content is None or content.revision != revision:
+                content = self._content = await self._read_content(uow, revision)
+            if self._indexed != revision:
+                await self._index_content(content)
+            return content, self._index
+
+    async def _read_content(self, uow: UnitOfWork, revision: Revision) -> _Content:
+        texts, programmes, events = await content_texts(uow)
+        asking = [*self._builtin, *(t for t in texts if t.role == "query")]
+        letters = IntentMatcher(Phrase(t.target, t.language, t.text) for t in asking)
+        texts = [*self._builtin, *self._not_ours, *texts]
+        vocabulary = {word for t in texts for word in normalize(t.text).split()}
+        names = Names(programmes, vocabulary)
+        return _Content(revision, texts, names, {e.id: e for e in events}, letters)
+
+    async def _index_content(self, content: _Content) -> None:
+        """Index at once if that is quick; otherwise in the background, once."""
+        new = sum(
+            self.embedder.missing([t.text for t in content.texts if t.role == role], role)
+            for role in ("query", "passage")
+        )
+        if new <= INLINE_TEXTS:
+            self._index = await asyncio.to_thread(Index, content.texts, self.embedder)
+            self._indexed = content.revision
+        elif self._building is None or self._building.done():
+            log.info("indexing %s new texts in the background", new)
+            self._building = asyncio.create_task(self._build(content))
+
+    async def _build(self, content: _Content) -> None:
+        index = await asyncio.to_thread(Index, content.texts, self.embedder)
+        async with self._lock:
+            if self._content is content:  # still the latest
+                self._index, self._indexed = index, content.revision
+            else:  # content changed meanwhile: that revision's build may now be quick
+                self._index = index
+        log.info("index ready: %s texts", len(content.texts))
+
+
+def _core(text: str, window: Window | None, named: Named) -> str:
+    """The question without the time and the places it narrows to; "" if nothing is left."""
+    core = f" {normalize(text)} "
+    for words in ([window.words] if window else []) + list(named.words):
+        spaced = f" {words} "
+        core = core.replace(spaced, " ", 1) if spaced in core else core.replace(words, " ", 1)
+    core = " ".join(core.split())
+    return text if core == normalize(text) else core

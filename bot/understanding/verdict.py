@@ -1,0 +1,123 @@
+"""From evidence to a decision: answer, offer two or three guesses, or pass the question on.
+
+Each target's evidence becomes a score, a weighted sum of a few features; a softmax over the
+targets and "none of them" turns scores into how likely each is the one meant. The weights and
+thresholds were fitted on the dev questions (`python -m benchmarks.understanding --fit` prints
+them again) and are checked on the frozen test questions, never fitted there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.intents import OUT_OF_SCOPE, SMALL_TALK
+from bot.understanding.index import Evidence
+
+KINDS = ("builtin", "small_talk", "faq", "event", "programme", "out_of_scope")
+FEATURES = ("meaning", "lead", "exact", "overlap", "window", "foreign", *KINDS)
+# Fitted on benchmarks/questions/dev.toml; see the module docstring.
+WEIGHTS = dict(zip(FEATURES, (
+    4.11, 2.33, 2.06, 7.16, 3.36, -4.17, -1.30, -0.29, -1.38, 0.11, 1.99, 1.09,
+), strict=True))  # fmt: skip
+NONE_SCORE = -0.21  # the score of "none of them"
+ANSWER = 0.40  # answer when the best target is at least this likely
+LEAD = 1.5  # and at least this many times as likely as the next (else it is a close call)
+GUESS = 0.20  # otherwise offer guesses when the best is at least this likely
+GUESS_FLOOR = 0.10  # and a third guess at least this likely
+MIN_GUESSES, MAX_GUESSES = 2, 3
+NOBODY = ""  # the target "none of them"
+_NOT_OURS = (NOBODY, OUT_OF_SCOPE)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: Literal["answer", "guess", "none"]
+    targets: tuple[str, ...]  # answer: one; guess: 2-3, best first; none: ()
+    likelihood: float  # of the best target
+    part: str = ""  # for an answer: the part of the target to show
+
+
+def family(target: str) -> str:
+    """Targets that answer alike: the next meeting or one event's card; the programme's status
+    or one part of a programme. Either answers the question: they are no rivals."""
+    if target == "events" or target.startswith("event:"):
+        return "events"
+    if target == "status" or target.startswith("programme:"):
+        return "status"
+    return target
+
+
+def kind_of(target: str) -> str:
+    if target in SMALL_TALK:
+        return "small_talk"
+    if target == OUT_OF_SCOPE:
+        return "out_of_scope"
+    return target.split(":", 1)[0] if ":" in target else "builtin"
+
+
+def meaning(evidence: Evidence) -> float:
+    """How close in meaning the question is to the target: to a way of asking it, or to a
+    passage of it. Cosines of unrelated texts sit around 0.75-0.8 with the default model,
+    related ones above 0.85."""
+    return max(evidence.asked, evidence.answered)
+
+
+def features(evidence: Evidence, *, window: bool, foreign: bool) -> list[float]:
+    """The target's features."""
+    kind = kind_of(evidence.target)
+    values = {
+        "meaning": (max(meaning(evidence), 0.7) - 0.85) * 10,
+        "lead": max(evidence.lead, -0.2) * 10,  # standing out counts, whatever the level
+        "exact": evidence.exact / 100,
+        "overlap": evidence.overlap,
+        "window": float(window and evidence.target == "events"),
+        "foreign": float(foreign and kind not in ("small_talk", "out_of_scope")),
+    }
+    return [values.get(name, float(name == kind)) for name in FEATURES]
+
+
+def feature_rows(
+    evidence: Sequence[Evidence], *, window: bool, foreign: bool
+) -> npt.NDArray[np.float64]:
+    """One row of features per target."""
+    rows = [features(e, window=window, foreign=foreign) for e in evidence]
+    return np.array(rows, dtype=np.float64).reshape(len(evidence), len(FEATURES))
+
+
+def likelihoods(
+    evidence: Sequence[Evidence], *, window: bool, foreign: bool
+) -> list[tuple[str, float, str]]:
+    """(target, likelihood, part) for every target and for NOBODY ("none of them"), most
+    likely first."""
+    weights = np.array([WEIGHTS[name] for name in FEATURES])
+    rows = feature_rows(evidence, window=window, foreign=foreign)
+    scores = np.append(rows @ weights, NONE_SCORE)
+    chances = np.exp(scores - scores.max())
+    chances /= chances.sum()
+    ranked = [(e.target, float(chances[i]), e.part) for i, e in enumerate(evidence)]
+    ranked.append((NOBODY, float(chances[-1]), ""))
+    return sorted(ranked, key=lambda item: -item[1])
+
+
+def decide(ranked: Sequence[tuple[str, float, str]], *, foreign: bool = False) -> Verdict:
+    """Answer a likely target; guess between likely enough ones; else pass it on. A question
+    naming what the partnership never wrote of ("the GEF council") may be someone else's
+    business: never answered outright, at most guessed."""
+    target, best, part = ranked[0]
+    if target in (NOBODY, OUT_OF_SCOPE):
+        return Verdict("none", (), best)
+    rival = next((chance for other, chance, _ in ranked if family(other) != family(target)), 0.0)
+    clear = best >= ANSWER and best >= LEAD * rival
+    if clear and not (foreign and target not in SMALL_TALK):
+        return Verdict("answer", (target,), best, part)
+    if best < GUESS:
+        return Verdict("none", (), best)
+    ours = [(t, chance) for t, chance, _ in ranked if t not in _NOT_OURS]
+    # Two or three buttons: the likely ones, and at least the next best beside the first.
+    guesses = [t for n, (t, chance) in enumerate(ours) if n < MIN_GUESSES or chance >= GUESS_FLOOR]
+    return Verdict("guess", tuple(guesses[:MAX_GUESSES]), best)

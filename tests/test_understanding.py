@@ -1,0 +1,138 @@
+"""Understanding by meaning, piece by piece: time windows and names a question narrows to in
+every shipped language, names that are someone else's business, grouping questions, the
+embedder setting, and an FAQ entry joining every replica's index at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from bot.content import apply_content, read_content_file
+from bot.settings import ConfigError, Settings, load_settings
+from bot.understanding import FAQ, Reading, Understanding
+from bot.understanding.clusters import group
+from bot.understanding.embedding import load_embedder
+from bot.understanding.verdict import decide
+from bot.understanding.windows import find_window
+from storage.database import Database
+from storage.models import FaqEntry
+from tests.support.bot import EXAMPLE_CONTENT
+from tests.support.embedders import LetterTriples
+
+MONDAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "name", "start", "end"),
+    [
+        ("en", "any meeting next week?", "next_week", date(2026, 12, 14), date(2026, 12, 21)),
+        ("en", "anything happening this month?", "this_month", MONDAY, date(2027, 1, 1)),
+        ("en", "something in the next three days", "days:3", MONDAY, date(2026, 12, 11)),
+        ("en", "may I ask about the meeting", None, None, None),  # "may" is no month here
+        ("fr", "une réunion demain ?", "tomorrow", date(2026, 12, 8), date(2026, 12, 9)),
+        ("fr", "quoi de prévu en mars", "month:3", date(2027, 3, 1), date(2027, 4, 1)),
+        ("es", "hay algo hoy en la mañana", "today", MONDAY, date(2026, 12, 8)),
+        ("es", "el mes que viene hay taller?", "next_month", date(2027, 1, 1), date(2027, 2, 1)),
+        ("ar", "واش كاين اجتماع الأسبوع الجاي", "next_week", date(2026, 12, 14), None),
+        ("ar", "شي ندوة ف دجنبر", "month:12", MONDAY, date(2027, 1, 1)),
+        ("km", "សប្តាហ៍ក្រោយមានប្រជុំទេ", "next_week", date(2026, 12, 14), None),
+        ("km", "ចុងសប្តាហ៍នេះមានអីទេ", "this_weekend", date(2026, 12, 12), date(2026, 12, 14)),
+        ("km", "៣ថ្ងៃខាងមុខ មានប្រជុំទេ", "days:3", MONDAY, None),
+        ("ko", "담주 회의 있음?", "next_week", date(2026, 12, 14), None),
+        ("ko", "11월에 행사 있나요", "month:11", date(2027, 11, 1), date(2027, 12, 1)),
+        ("ko", "1월 행사", "month:1", date(2027, 1, 1), None),  # not taken for 11월's "1월"
+    ],
+)
+def test_the_time_a_question_narrows_to(
+    language: str, text: str, name: str | None, start: date | None, end: date | None
+) -> None:
+    window = find_window(text, language, MONDAY)
+    if name is None:
+        assert window is None
+        return
+    assert window is not None
+    assert (window.name, window.start) == (name, start)
+    assert end is None or window.end == end
+
+
+def test_questions_that_ask_the_same_thing_are_grouped() -> None:
+    embedder = load_embedder()
+    texts = [
+        "where can we buy fencing wire in Kampot?",
+        "what is the price of fertilizer in Kampot?",
+        "which shop in Kampot sells fence wire?",
+        "fencing wire in kampot, where to buy it?",
+    ]
+    groups = group(embedder.embed(texts, "query"))
+    assert groups == [[0, 2, 3], [1]]
+
+
+def test_grouping_is_by_closeness_alone() -> None:
+    same = np.array([1.0, 0.0], dtype=np.float32)
+    near = np.array([0.96, 0.28], dtype=np.float32)  # cosine 0.96
+    far = np.array([0.6, 0.8], dtype=np.float32)  # cosine 0.6
+    assert group(np.stack([same, far, near])) == [[0, 2], [1]]
+    assert group(np.stack([same, near]), threshold=0.99) == [[0], [1]]
+
+
+def test_a_close_call_is_a_guess_and_a_foreign_name_is_never_answered() -> None:
+    close = [("events", 0.5), ("contact", 0.4), ("", 0.1)]
+    verdict = decide([(t, p, "") for t, p in close])
+    assert (verdict.kind, verdict.targets) == ("guess", ("events", "contact"))
+    clear = [("events", 0.8), ("contact", 0.1), ("", 0.1)]
+    assert decide([(t, p, "") for t, p in clear]).kind == "answer"
+    assert decide([(t, p, "") for t, p in clear], foreign=True).kind == "guess"
+    assert decide([("", 0.7, ""), ("events", 0.3, "")]).kind == "none"
+
+
+def test_another_embedder_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(understanding={"embedder": "tests.support.embedders:letter_triples"})
+    embedder = load_embedder(settings.understanding.embedder)
+    assert isinstance(embedder.inner, LetterTriples)
+    first = embedder.embed(["next meeting", "programme status"], "query")
+    again = embedder.embed(["next meeting"], "query")
+    assert embedder.inner.calls == 1  # remembered, not embedded twice
+    assert np.allclose(first[0], again[0])
+    with pytest.raises(ConfigError, match=r"understanding\.embedder"):
+        monkeypatch.setenv("LANDSCAPE_BOT_UNDERSTANDING__EMBEDDER", "not a factory")
+        load_settings()
+
+
+async def _read(
+    understanding: Understanding, database: Database, text: str, language: str
+) -> Reading:
+    async with database.unit_of_work() as uow:
+        return await understanding.read(uow, text, language, MONDAY, lambda _event: True)
+
+
+async def test_an_faq_entry_joins_every_replicas_index_at_once(database: Database) -> None:
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
+    replicas = [Understanding.shipped(), Understanding.shipped()]
+    for replica in replicas:
+        await replica.warm(database)
+        await replica.settled()
+    question = "where can our women's group borrow a tree planting auger?"
+    before = await _read(replicas[1], database, question, "en")
+    async with database.unit_of_work() as uow:  # written through the first replica
+        entry = await uow.faq.add(
+            FaqEntry(
+                question={"en": "Where can a group borrow a tree planting auger?"},
+                answer={"en": "The Kampot nursery lends augers for a week at a time."},
+            )
+        )
+    after = await _read(replicas[1], database, question, "en")
+    assert after.verdict.kind == "answer"
+    assert after.verdict.targets == (f"{FAQ}{entry.id}",) != before.verdict.targets
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x" * 4096, "🌳🌳🔥", "when is the ការប្រជុំ next 회의?", "?", "", "next\x00meeting"],
+)
+async def test_odd_text_is_read_without_trouble(database: Database, text: str) -> None:
+    understanding = Understanding.shipped()
+    reading = await _read(understanding, database, text, "en")
+    assert reading.verdict.kind in {"answer", "guess", "none"}
