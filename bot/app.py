@@ -95,9 +95,10 @@ async def on_start(application: Application, services: Services) -> None:  # typ
             )
     assert application.job_queue is not None
     application.job_queue.run_repeating(_prune(services), interval=3600, first=60, name="prune")
-    application.job_queue.run_repeating(
-        prompt_planner(services), interval=PLAN_EVERY, first=1, name="checkin-prompts"
-    )
+    if services.settings.checkins.prompts:
+        application.job_queue.run_repeating(
+            prompt_planner(services), interval=PLAN_EVERY, first=1, name="checkin-prompts"
+        )
     application.job_queue.run_repeating(progress_job(services), interval=INTERVAL, name="progress")
     log.info("bot @%s is up", bot.username)
 

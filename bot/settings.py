@@ -155,6 +155,8 @@ class ReminderSettings(_Section):
 
 
 class CheckinSettings(_Section):
+    # False: nobody is prompted or nudged; partners check in with /checkin when they choose.
+    prompts: bool = True
     # No prompt or nudge reaches a partner between these local times.
     quiet_start: str = Field(default="21:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     quiet_end: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -30,6 +30,9 @@ class BotHarness:
             telegram={"token": TOKEN, "base_url": api.base_url, "base_file_url": api.base_file_url},
             database={"url": database_url},
             access={"admins": admins},
+            # Prompts follow the calendar (the first Monday of a month, in every test's
+            # partner's zone): tests that want them plan them for a moment of their choosing.
+            checkins={"prompts": False},
         )
         self.clock: Callable[[], datetime] = utcnow
         self.services: Services | None = None
