@@ -10,7 +10,6 @@ texts that changed are embedded again.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -75,19 +74,21 @@ class Index:
             self._languages.setdefault(t.target, set()).add(t.language)
         self._asking_languages = _by_language(self._asking)
         self._passage_languages = _by_language(self._passages)
-        both = [*self._asking, *self._passages]
-        self._all_languages = _by_language(both)
-        number = {target: n for n, target in enumerate(sorted({t.target for t in self.texts}))}
-        self._target_of = np.array([number[t.target] for t in both], dtype=np.intp)
-        self._embedder = embedder
         self.targets = sorted({t.target for t in self.texts})
-        # Letter sequences each target's texts have, and how rare each is among targets.
-        self._grams: dict[str, set[str]] = {}
+        number = {target: n for n, target in enumerate(self.targets)}
+        self._asking_target = np.array([number[t.target] for t in self._asking], dtype=np.intp)
+        self._passage_target = np.array([number[t.target] for t in self._passages], dtype=np.intp)
+        self._target_of = np.concatenate([self._asking_target, self._passage_target])
+        self._all_languages = _by_language([*self._asking, *self._passages])
+        self._embedder = embedder
+        # Letter sequences: which targets' texts have each, and how rare each is among them.
+        holders: dict[str, set[int]] = {}
         for t in self.texts:
-            self._grams.setdefault(t.target, set()).update(_grams(normalize(t.text)))
-        counts = Counter(gram for grams in self._grams.values() for gram in grams)
-        self._rarity = {g: math.log(len(self._grams) / n) for g, n in counts.items()}
-        self._unseen = math.log(len(self._grams)) if self._grams else 0.0
+            for gram in _grams(normalize(t.text)):
+                holders.setdefault(gram, set()).add(number[t.target])
+        self._holders = {g: np.array(sorted(ts), dtype=np.intp) for g, ts in holders.items()}
+        self._rarity = {g: math.log(len(number) / len(ts)) for g, ts in holders.items()}
+        self._unseen = math.log(len(number)) if number else 0.0
 
     def ask(self, text: str, core: str, language: str) -> Asked:
         """Embed a question and its core (blocking: call it off the event loop)."""
@@ -141,28 +142,38 @@ class Index:
     def _search(self, text: str, vector: Vectors | None, language: str) -> _Found:
         if vector is None or not text:
             return _Found({}, {}, {}, {}, {})
-        exact: dict[str, float] = {}
         key = normalize(text)
-        for _, score, position in process.extract(
-            key, self._asking_keys, scorer=fuzz.ratio, limit=None
-        ):
-            target = self._asking[position].target
-            exact[target] = max(exact.get(target, 0.0), score)
+        likeness = process.cdist([key], self._asking_keys, scorer=fuzz.ratio, dtype=np.float32)
+        exact = np.zeros(len(self.targets))
+        np.maximum.at(exact, self._asking_target, likeness[0])
         asking = self._asking_vectors @ vector
         passages = self._passage_vectors @ vector
         return _Found(
             self._lead(asking, passages),
             self._overlap(key),
-            exact,
-            _best(
+            {target: float(exact[i]) for i, target in enumerate(self.targets)},
+            self._best(
                 self._asking,
-                _centred(self._asking_vectors @ vector, self._asking_languages, language),
+                self._asking_target,
+                _centred(asking, self._asking_languages, language),
             ),
-            _best(
+            self._best(
                 self._passages,
-                _centred(self._passage_vectors @ vector, self._passage_languages, language),
+                self._passage_target,
+                _centred(passages, self._passage_languages, language),
             ),
         )
+
+    def _best(
+        self, texts: Sequence[Text], targets: npt.NDArray[np.intp], similarities: Vectors
+    ) -> Best:
+        """Each target's highest similarity, and the part of the text that reached it."""
+        if not len(texts):
+            return {}
+        order = np.lexsort((-similarities, targets))  # by target, the closest text first
+        grouped = targets[order]
+        first = order[np.concatenate([[True], grouped[1:] != grouped[:-1]])]
+        return {self.targets[targets[p]]: (float(similarities[p]), texts[p].part) for p in first}
 
     def _lead(self, asking: Vectors, passages: Vectors) -> dict[str, float]:
         """Per target, its best lead in meaning over every other target among the texts of one
@@ -190,10 +201,12 @@ class Index:
         total = sum(rarity.values())
         if not total:
             return {}
-        return {
-            target: sum(weight for g, weight in rarity.items() if g in grams) / total
-            for target, grams in self._grams.items()
-        }
+        shared = np.zeros(len(self.targets))
+        for gram, weight in rarity.items():
+            holders = self._holders.get(gram)
+            if holders is not None:
+                shared[holders] += weight
+        return {target: float(shared[i]) / total for i, target in enumerate(self.targets)}
 
 
 def _grams(key: str) -> set[str]:
@@ -231,12 +244,3 @@ def _centred(
         level = _level(similarities[positions])
         centred[positions] += (own_level if own_level is not None else level) - level
     return centred
-
-
-def _best(texts: Sequence[Text], similarities: Vectors) -> Best:
-    best: Best = {}
-    for position in np.argsort(-similarities):
-        text = texts[int(position)]
-        if text.target not in best:
-            best[text.target] = (float(similarities[position]), text.part)
-    return best
