@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from bot.content import apply_content, read_content_file
+from bot.intents import OUT_OF_SCOPE, builtin_phrases
 from bot.settings import ConfigError, Settings, load_settings
 from bot.understanding import FAQ, Reading, Understanding
 from bot.understanding.clusters import group
@@ -136,3 +137,28 @@ async def test_odd_text_is_read_without_trouble(database: Database, text: str) -
     understanding = Understanding.shipped()
     reading = await _read(understanding, database, text, "en")
     assert reading.verdict.kind in {"answer", "guess", "none"}
+
+
+async def test_large_content_catches_up_in_the_background(database: Database) -> None:
+    """Past `inline_content` texts, an edit is indexed after the question that noticed it
+    (which is read with the index before), not while that partner waits."""
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
+    understanding = Understanding(
+        builtin_phrases(), builtin_phrases(intents=(OUT_OF_SCOPE,)), inline_content=0
+    )
+    await understanding.warm(database)
+    await understanding.settled()
+    async with database.unit_of_work() as uow:
+        entry = await uow.faq.add(
+            FaqEntry(
+                question={"en": "Where can a group borrow a tree planting auger?"},
+                answer={"en": "The Kampot nursery lends augers for a week at a time."},
+            )
+        )
+    question = "where can our group borrow a tree planting auger?"
+    noticed = await _read(understanding, database, question, "en")
+    assert f"{FAQ}{entry.id}" not in noticed.verdict.targets
+    await understanding.settled()
+    caught_up = await _read(understanding, database, question, "en")
+    assert caught_up.verdict.targets == (f"{FAQ}{entry.id}",)

@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 Revision = tuple[object, ...]
 INLINE_TEXTS = 64  # new texts embedded while a partner waits (~10 ms each); more: background
+# Above this many texts (~200 FAQ entries) even re-reading the content and rebuilding the index
+# around a few new texts takes a partner's transaction too long (1.6 s at 18,000 texts): the
+# index then catches up in the background and questions are read with the one before.
+INLINE_CONTENT = 4000
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,13 @@ class Understanding:
         builtin: Sequence[Phrase],
         not_ours: Sequence[Phrase] = (),
         embedder: str = DEFAULT_EMBEDDER,
+        *,
+        inline_content: int = INLINE_CONTENT,
     ) -> None:
         """`builtin`: phrases of intents to answer; `not_ours`: of what the bot cannot help
         with, which a question may be closer to than to anything it can answer."""
+        self._inline_content = inline_content
+        self._db: Database | None = None  # for catching up in the background
         self._builtin = builtin_texts(builtin)
         self._not_ours = builtin_texts(not_ours)
         self._embedder_spec = embedder
@@ -128,6 +136,7 @@ class Understanding:
 
     async def warm(self, db: Database) -> None:
         """Start indexing now rather than at the first question (called at start-up)."""
+        self._db = db
         async with db.unit_of_work() as uow:
             await self._current(uow)
 
@@ -144,18 +153,34 @@ class Understanding:
                 await self._building
 
     async def _current(self, uow: UnitOfWork) -> tuple[_Content, Index | None]:
-        revision = (
-            await uow.faq.revision(),
-            await uow.events.revision(),
-            await uow.programmes.revision(),
-        )
+        revision = await _revision(uow)
         async with self._lock:
             content = self._content
+            if content is not None and content.revision != revision and self._catch_up(content):
+                return content, self._index
             if content is None or content.revision != revision:
                 content = self._content = await self._read_content(uow, revision)
             if self._indexed != revision:
                 await self._index_content(content)
             return content, self._index
+
+    def _catch_up(self, stale: _Content) -> bool:
+        """For large content, re-read and re-index it in the background (once at a time);
+        False when it is small enough to do while the partner waits."""
+        if self._db is None or len(stale.texts) <= self._inline_content:
+            return False
+        if self._building is None or self._building.done():
+            self._building = asyncio.create_task(self._refresh(self._db))
+        return True
+
+    async def _refresh(self, db: Database) -> None:
+        async with db.unit_of_work() as uow:
+            revision = await _revision(uow)
+            content = await self._read_content(uow, revision)
+        index = await asyncio.to_thread(Index, content.texts, self.embedder)
+        async with self._lock:
+            self._content, self._index, self._indexed = content, index, revision
+        log.info("index caught up: %s texts", len(content.texts))
 
     async def _read_content(self, uow: UnitOfWork, revision: Revision) -> _Content:
         texts, programmes, events = await content_texts(uow)
@@ -187,6 +212,15 @@ class Understanding:
             else:  # content changed meanwhile: that revision's build may now be quick
                 self._index = index
         log.info("index ready: %s texts", len(content.texts))
+
+
+async def _revision(uow: UnitOfWork) -> Revision:
+    """Changes whenever FAQ entries, events or programmes do, whichever replica edited them."""
+    return (
+        await uow.faq.revision(),
+        await uow.events.revision(),
+        await uow.programmes.revision(),
+    )
 
 
 def _core(text: str, window: Window | None, named: Named) -> str:
