@@ -159,14 +159,15 @@ async def run(question_count: int, entry_count: int) -> None:
                 free.append(await round_trip(api, partner, text))
                 baseline.append(await round_trip(api, partner, "/help"))
             understanding = await alone(services, asked)
-            edit = await edited(services)
+            noticed, caught_up = await edited(services)
             stop.set()
             await task
             await services.db.dispose()
     report(free, baseline, understanding, entry_count)
     print(
         f"indexing {entry_count} entries x {len(LANGUAGES)} languages and the built-in phrases"
-        f" from nothing: {indexing:.1f} s, in the background; after an edit: {edit:.0f} ms;"
+        f" from nothing: {indexing:.1f} s, in the background; after an edit, the question that"
+        f" notices it: {noticed:.0f} ms, the index caught up: {caught_up:.0f} ms;"
         f" RSS {rss_before:.0f} MiB before, {rss_indexed:.0f} MiB indexed"
     )
 
@@ -180,8 +181,9 @@ async def alone(services: Services, asked: list[tuple[int, str]]) -> float:
     return (time.perf_counter() - started) * 1000 / len(asked)
 
 
-async def edited(services: Services) -> float:
-    """Milliseconds for the first question after an FAQ entry is edited: it is re-indexed."""
+async def edited(services: Services) -> tuple[float, float]:
+    """After an FAQ entry is edited: milliseconds for the question that notices it, and until
+    the index has caught up (in the background, past INLINE_CONTENT texts)."""
     async with services.db.unit_of_work() as uow:
         entry = await uow.faq.by_slug("bench-0")
         assert entry is not None
@@ -189,7 +191,9 @@ async def edited(services: Services) -> float:
     started = time.perf_counter()
     async with services.db.unit_of_work() as uow:
         await services.understanding.read(uow, "fence", "en", date(2026, 12, 7), lambda _: True)
-    return (time.perf_counter() - started) * 1000
+    noticed = (time.perf_counter() - started) * 1000
+    await services.understanding.settled()
+    return noticed, (time.perf_counter() - started) * 1000
 
 
 def rss_mib() -> float:
