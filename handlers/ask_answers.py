@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 from bot.access import viewer
 from bot.i18n import Html, escape
-from bot.localized import plain, show
+from bot.localized import show
 from bot.turn import Turn
 from bot.understanding import Reading
 from handlers import events, help, programmes
-from handlers.cards import escape_attr, event_line, programme_name
+from handlers.cards import escape_attr, event_line, figure_line, programme_name
 from handlers.menu import main_menu
 from storage.models import Event
 
@@ -78,17 +78,7 @@ async def programme(turn: Turn, programme_id: int, part: str) -> bool:
     lines = [f"<b>{escape(programme_name(t, found))}</b>"]
     figure = next((f for f in found.figures if f"figure:{f.position}" == part), None)
     if figure is not None:
-        value = t.number(figure.value)
-        if figure.unit:
-            value = f"{value} {escape(plain(t, figure.unit, default))}"
-        lines.append(
-            t.gettext(
-                "• {label}: {value} (as of {date})",
-                label=show(t, figure.label, default),
-                value=Html(value),
-                date=t.date(figure.as_of, "medium"),
-            )
-        )
+        lines.append(figure_line(t, figure, default))
     elif part == "countries" and found.countries:
         countries = ", ".join(t.country_name(code) for code in found.countries)
         lines.append(t.gettext("Countries: {countries}", countries=countries))

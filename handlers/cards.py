@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.i18n import Html, Translator, escape
 from bot.localized import plain, show
-from storage.models import Event, Programme
+from storage.models import Event, Programme, ProgrammeFigure
 
 
 def programme_name(t: Translator, programme: Programme) -> str:
@@ -42,19 +42,21 @@ def programme_card(t: Translator, programme: Programme) -> str:
     if programme.figures:
         heading = t.gettext("Key figures")
         lines += ["", f"<b>{heading}</b>"]
-        for figure in programme.figures:
-            value = t.number(figure.value)
-            if figure.unit:
-                value = f"{value} {plain(t, figure.unit, default)}"
-            lines.append(
-                t.gettext(
-                    "• {label}: {value} (as of {date})",
-                    label=show(t, figure.label, default),
-                    value=value,
-                    date=t.date(figure.as_of, "medium"),
-                )
-            )
+        lines += [figure_line(t, figure, default) for figure in programme.figures]
     return "\n".join(lines)
+
+
+def figure_line(t: Translator, figure: ProgrammeFigure, default: str) -> str:
+    """A headline figure as a bullet: label, value with its unit, and as of when."""
+    value = t.number(figure.value)
+    if figure.unit:
+        value = f"{value} {plain(t, figure.unit, default)}"
+    return t.gettext(
+        "• {label}: {value} (as of {date})",
+        label=show(t, figure.label, default),
+        value=value,
+        date=t.date(figure.as_of, "medium"),
+    )
 
 
 def event_title(t: Translator, event: Event) -> str:
