@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.access import viewer
-from bot.i18n import Html, escape
+from bot.i18n import N_, Html, escape
 from bot.localized import show
 from bot.turn import Turn
 from bot.understanding import Reading
@@ -109,11 +109,13 @@ async def _events(turn: Turn, reading: Reading | None) -> None:
     start, end = (window.start, window.end) if window else (now.astimezone(t.zone).date(), None)
     found = [e for e in places if _in_window(turn, e, start, end)]
     if found:
-        lines = [_heading(turn, start, end)] + [event_line(t, e, now) for e in found[:LISTED]]
+        lines = [_span(turn, start, end, found=True)] + [
+            event_line(t, e, now) for e in found[:LISTED]
+        ]
         keyboard = [[turn.button(t.gettext("Upcoming events"), "ev.list", 0)]]
         await turn.settle("\n\n".join(lines), keyboard)
         return
-    text = _nothing(turn, start, end)
+    text = _span(turn, start, end, found=False)
     if not places:
         await turn.settle(text, main_menu(turn))
         return
@@ -134,28 +136,24 @@ def _in_window(turn: Turn, event: Event, start: date, end: date | None) -> bool:
     return last >= start and (end is None or first < end)
 
 
-def _heading(turn: Turn, start: date, end: date | None) -> str:
-    t = turn.t
-    if end is None:
-        return t.gettext("<b>Upcoming events</b>")
-    if end - start == timedelta(days=1):
-        return t.gettext("<b>Events on {date}</b>", date=t.date(start, "full"))
-    last = t.date(end - timedelta(days=1), "medium")
-    return t.gettext("<b>Events from {start} to {end}</b>", start=t.date(start, "medium"), end=last)
+# How a span reads: (a heading over its events, when there are none) for any time ahead, one
+# day, or several days.
+_ANY_TIME = (N_("<b>Upcoming events</b>"), N_("There are no upcoming events for you there."))
+_ONE_DAY = (N_("<b>Events on {date}</b>"), N_("There are no events for you on {date}."))
+_DAYS = (
+    N_("<b>Events from {start} to {end}</b>"),
+    N_("There are no events for you from {start} to {end}."),
+)
 
 
-def _nothing(turn: Turn, start: date, end: date | None) -> str:
-    t = turn.t
+def _span(turn: Turn, start: date, end: date | None, *, found: bool) -> str:
+    t, which = turn.t, 0 if found else 1
     if end is None:
-        return t.gettext("There are no upcoming events for you there.")
+        return t.gettext(_ANY_TIME[which])
     if end - start == timedelta(days=1):
-        return t.gettext("There are no events for you on {date}.", date=t.date(start, "full"))
+        return t.gettext(_ONE_DAY[which], date=t.date(start, "full"))
     last = t.date(end - timedelta(days=1), "medium")
-    return t.gettext(
-        "There are no events for you from {start} to {end}.",
-        start=t.date(start, "medium"),
-        end=last,
-    )
+    return t.gettext(_DAYS[which], start=t.date(start, "medium"), end=last)
 
 
 async def contact(turn: Turn) -> None:
