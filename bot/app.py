@@ -15,13 +15,14 @@ from telegram.request import HTTPXRequest
 import handlers
 from bot.callbacks import CallbackCodec, codec_key
 from bot.i18n import Catalogs
+from bot.inbox import Inbox
 from bot.menus import publish_defaults, publish_for
 from bot.pipeline import Pipeline
+from bot.replies import ReplySender
 from bot.routing import Command
 from bot.services import Services
 from bot.settings import Settings
 from bot.understanding import Understanding
-from bot.updates import PerChatUpdateProcessor
 from handlers.broadcast_progress import INTERVAL, progress_job
 from handlers.checkin_prompts import PLAN_EVERY, prompt_planner
 from handlers.errors import error_handler
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 # Telegram keeps undelivered updates for 24 hours; ids older than that cannot come back.
 HANDLED_UPDATE_RETENTION = timedelta(hours=48)
+CATCH_UP_EVERY = 5  # seconds between looks for updates and replies a stopped process left
 
 
 def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Services:
@@ -69,21 +71,24 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
         .token(services.settings.require_token())
         .base_url(telegram.base_url)
         .base_file_url(telegram.base_file_url)
-        # A cancelled long poll can keep its connection checked out; a second one lets the
-        # final getUpdates (which confirms handled updates at shutdown) go through.
-        .get_updates_connection_pool_size(2)
+        # Updates come through the inbox (bot.polling or bot.webhook), not PTB's updater.
+        .updater(None)
         # Replies honour RetryAfter and the group limits; bulk sending has its own sender.
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(PerChatUpdateProcessor())
         .build()
     )
-    Pipeline(services, handlers.routes(), handlers.fallbacks()).install(application)
     application.add_error_handler(error_handler(services))
     return application
 
 
-async def on_start(application: Application, services: Services) -> None:  # type: ignore[type-arg]
-    """Once connected: publish the command menus and schedule housekeeping."""
+def build_inbox(services: Services, bot: Bot, owner: str) -> Inbox:
+    pipeline = Pipeline(services, handlers.routes(), handlers.fallbacks())
+    return Inbox(services, bot, pipeline, ReplySender(services, bot, owner))
+
+
+async def on_start(application: Application, services: Services, inbox: Inbox) -> None:  # type: ignore[type-arg]
+    """Once connected: publish the command menus, take over what a stopped process left
+    (updates not handled, replies not sent) and schedule housekeeping."""
     bot = application.bot
     await publish_defaults(bot, services.catalogs, services.commands)
     async with services.db.unit_of_work() as uow:
@@ -93,7 +98,12 @@ async def on_start(application: Application, services: Services) -> None:  # typ
             await publish_for(
                 bot, services.catalogs, services.commands, partner.telegram_id, partner
             )
+    await inbox.replies.sweep()  # before any new update, so a chat's replies keep their order
+    await inbox.catch_up(timedelta(0))
     assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        _catch_up(inbox), interval=CATCH_UP_EVERY, first=CATCH_UP_EVERY, name="catch-up"
+    )
     application.job_queue.run_repeating(_prune(services), interval=3600, first=60, name="prune")
     if services.settings.checkins.prompts:
         application.job_queue.run_repeating(
@@ -103,12 +113,22 @@ async def on_start(application: Application, services: Services) -> None:  # typ
     log.info("bot @%s is up", bot.username)
 
 
-def _prune(
-    services: Services,
-) -> Callable[[CallbackContext], Coroutine[Any, Any, None]]:  # type: ignore[type-arg]
+Job = Callable[[CallbackContext], Coroutine[Any, Any, None]]  # type: ignore[type-arg]
+
+
+def _catch_up(inbox: Inbox) -> Job:
+    async def catch_up(_context: CallbackContext) -> None:  # type: ignore[type-arg]
+        await inbox.replies.sweep()
+        await inbox.catch_up()
+
+    return catch_up
+
+
+def _prune(services: Services) -> Job:
     async def prune(_context: CallbackContext) -> None:  # type: ignore[type-arg]
+        before = services.clock() - HANDLED_UPDATE_RETENTION
         async with services.db.unit_of_work() as uow:
-            removed = await uow.updates.prune(services.clock() - HANDLED_UPDATE_RETENTION)
-        log.debug("pruned %s handled update ids", removed)
+            updates = await uow.inbox.prune(before)
+        log.debug("pruned %s handled updates", updates)
 
     return prune

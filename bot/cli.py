@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.content import ContentError, apply_content, export_content, read_content_file
 from bot.logs import configure_logging
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import ConfigError, Settings, StartupError, load_settings
 from storage.database import Database
 
 
@@ -29,12 +29,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"landscape-bot: {problem}", file=sys.stderr)
         print("landscape-bot: nothing was imported", file=sys.stderr)
         return 1
+    except StartupError as error:
+        print(f"landscape-bot: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.runner import run_bot
+    from bot.runner import run_bot  # the whole bot: imported only to run it
 
     await run_bot(settings, migrate=settings.database.migrate_on_start and not args.no_migrate)
 

@@ -42,6 +42,19 @@ class Html(str):
     __slots__ = ()
 
 
+# Line breaks stay; every other control character, and the invisible marks that reorder text
+# (used to disguise what a message says), go.
+_CONTROLS = dict.fromkeys(
+    [c for c in range(32) if chr(c) not in "\n\t"]
+    + [127, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def without_controls(text: str) -> str:
+    """Text as typed, minus what no one means to type (a NUL would not even store)."""
+    return text.translate(_CONTROLS)
+
+
 def escape(value: object) -> str:
     """Escape anything for Telegram's HTML parse mode, unless it is already `Html`."""
     return value if isinstance(value, Html) else html.escape(str(value), quote=False)

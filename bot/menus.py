@@ -55,7 +55,7 @@ async def publish_for(
 
 def refresh_after_commit(turn: Turn) -> None:
     """Once the turn commits, republish the user's menu for their new language or role."""
-    services, bot, chat_id = turn.services, turn.context.bot, turn.user.id
+    services, bot, chat_id = turn.services, turn.bot, turn.user.id
     turn.after_commit(
         lambda: publish_for(bot, services.catalogs, services.commands, chat_id, turn.partner)
     )

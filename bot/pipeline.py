@@ -1,25 +1,18 @@
-"""How an update flows: claim it once, open a unit of work, load the partner and their language,
-resolve the route, check its access level, run the handler, commit, and only then reply.
+"""How an update is handled inside its unit of work: load the partner and their language,
+resolve the route, check its access level, run the handler, and leave the replies queued on
+the turn (the inbox stores them with the commit and sends them after it).
 
-Replies wait for the commit, so the bot never says "saved" about something that was rolled back.
 Every access check for commands, buttons and flow steps happens here and nowhere else.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 
-from telegram import Update
-from telegram.ext import (
-    Application,
-    CallbackContext,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram import Bot, Message, MessageEntity, Update
+from telegram.constants import ChatType
 
 from bot.access import Level, level_of, settled_role
 from bot.callbacks import InvalidCallback
@@ -33,6 +26,7 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 MENU_ACTION = "cmd"  # a button that runs a command: cmd:<name>
+REFUSALS_AUDITED_EVERY = timedelta(minutes=1)
 Resolver = Callable[[Turn], Awaitable[Route | None]]
 
 
@@ -45,69 +39,70 @@ class Pipeline:
         self.upload = next((r for r in routes if isinstance(r, Upload)), None)
         self.fallbacks = fallbacks
 
-    def install(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Register with PTB in a deliberate order: known commands, buttons, flow text, then
-        the catch-alls (unknown command, free text, anything else) last."""
-        private = filters.ChatType.PRIVATE
-        for command in self.commands.values():
-            application.add_handler(
-                CommandHandler(command.name, self._command_handler(command), filters=private)
+    async def handle(self, update: Update, bot: Bot, uow: UnitOfWork) -> Turn | None:
+        """Handle one update inside `uow` (the caller commits, then sends what the turn owes).
+        None when the update is not for the bot: another bot, a group, a channel post.
+        A forged or stale button raises `Refused`, so the caller rolls back what it did."""
+        user = update.effective_user
+        resolve = self._resolver(update, bot.username)
+        if user is None or user.is_bot or resolve is None:
+            return None
+        turn = await self._begin_turn(update, bot, uow)
+        try:
+            route = await resolve(turn)
+            if route is not None and await self._authorized(turn, route):
+                _check_step(turn, route)
+                await route.handler(turn)
+        except InvalidCallback as error:
+            log.info("refused button from user %s: %s", user.id, error)
+            turn.discard()
+            await turn.answer(
+                turn.t.gettext("This button has expired. Please use the latest message."),
+                alert=True,
             )
-        application.add_handler(CallbackQueryHandler(self._on_button))
-        application.add_handler(
-            MessageHandler(private & filters.TEXT & ~filters.COMMAND, self._on_text)
-        )
-        application.add_handler(MessageHandler(private & filters.COMMAND, self._on_unknown_command))
-        application.add_handler(
-            MessageHandler(private & (filters.PHOTO | filters.LOCATION), self._on_media)
-        )
-        if self.upload is not None:
-            application.add_handler(
-                MessageHandler(private & filters.Document.ALL, self._on_document)
-            )
-        application.add_handler(MessageHandler(private & ~filters.COMMAND, self._on_other))
+            raise Refused(turn) from error
+        return turn
 
-    def _command_handler(
-        self, command: Command
-    ) -> Callable[[Update, CallbackContext], Coroutine[Any, Any, None]]:  # type: ignore[type-arg]
-        async def on_command(update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
-            async def resolve(turn: Turn) -> Route:
-                turn.args = list(context.args or [])
-                return command
+    def _resolver(self, update: Update, username: str) -> Resolver | None:
+        """Which way the update goes: a button, a command, flow text, a photo or location, a
+        document, or anything else a private chat can send."""
+        if update.callback_query is not None:
+            return self._resolve_button
+        message = update.message or update.edited_message
+        if message is None or message.chat.type != ChatType.PRIVATE:
+            return None
+        if message.text:
+            command = _command(message, username)
+            if command is None:
+                return self._resolve_text
+            name, args = command
+            route = self.commands.get(name)
+            if route is None:
+                return self._fallback(self.fallbacks.unknown_command)
+            return self._command(route, args)
+        if message.photo or message.location:
+            return self._resolve_media
+        if message.document is not None and self.upload is not None:
+            return self._resolve_document
+        return self._fallback(self.fallbacks.other_message)
 
-            await self._handle(update, context, resolve)
+    def _command(self, command: Command, args: list[str]) -> Resolver:
+        async def resolve(turn: Turn) -> Route:
+            turn.args = args
+            return command
 
-        return on_command
+        return resolve
 
-    async def _on_button(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        await self._handle(update, context, self._resolve_button)
-
-    async def _on_text(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        await self._handle(update, context, self._resolve_text)
-
-    async def _on_unknown_command(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        await self._handle(update, context, self._fallback(self.fallbacks.unknown_command))
-
-    async def _on_document(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
+    async def _resolve_document(self, turn: Turn) -> Route | None:
+        # During a flow, a document is for the flow's step if it takes media (a photo sent
+        # as a file). Only those allowed to upload are told about uploads; to anyone else
+        # a document is just something the bot cannot read.
         upload = self.upload
-
-        async def resolve(turn: Turn) -> Route | None:
-            # During a flow, a document is for the flow's step if it takes media (a photo sent
-            # as a file). Only those allowed to upload are told about uploads; to anyone else
-            # a document is just something the bot cannot read.
-            if turn.conversation is not None:
-                return await self._resolve_media(turn)
-            if upload is None or level_of(turn.partner) < upload.level:
-                return await self._fallback(self.fallbacks.other_message)(turn)
-            return upload
-
-        await self._handle(update, context, resolve)
-
-    async def _on_media(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        await self._handle(update, context, self._resolve_media)
-
-    async def _on_other(self, update: Update, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        await self._handle(update, context, self._fallback(self.fallbacks.other_message))
+        if turn.conversation is not None:
+            return await self._resolve_media(turn)
+        if upload is None or level_of(turn.partner) < upload.level:
+            return await self._fallback(self.fallbacks.other_message)(turn)
+        return upload
 
     def _fallback(self, handler: Callable[[Turn], Awaitable[None]]) -> Resolver:
         async def resolve(turn: Turn) -> Route:
@@ -148,48 +143,7 @@ class Pipeline:
             return await self._fallback(self.fallbacks.other_message)(turn)
         return step
 
-    async def _handle(
-        self,
-        update: Update,
-        context: CallbackContext,  # type: ignore[type-arg]
-        resolve: Resolver,
-    ) -> None:
-        user = update.effective_user
-        if user is None or user.is_bot:
-            return
-        turn: Turn | None = None
-        try:
-            async with self.services.db.unit_of_work() as uow:
-                if not await uow.updates.claim(update.update_id):
-                    log.info(
-                        "update %s was already handled; ignoring the redelivery", update.update_id
-                    )
-                    return
-                turn = await self._begin_turn(update, context, uow)
-                route = await resolve(turn)
-                if route is not None and await self._authorized(turn, route):
-                    _check_step(turn, route)
-                    await route.handler(turn)
-        except InvalidCallback as error:
-            # Forged, outdated or out-of-step button: the unit of work rolled back; say so kindly.
-            log.info("refused button from user %s: %s", user.id, error)
-            if turn is not None:
-                turn.discard()
-                await turn.answer(
-                    turn.t.gettext("This button has expired. Please use the latest message."),
-                    alert=True,
-                )
-        if turn is not None:
-            if turn.uow.deliveries.planned:
-                self.services.doorbell.ring()
-            await turn.deliver()
-
-    async def _begin_turn(
-        self,
-        update: Update,
-        context: CallbackContext,  # type: ignore[type-arg]
-        uow: UnitOfWork,
-    ) -> Turn:
+    async def _begin_turn(self, update: Update, bot: Bot, uow: UnitOfWork) -> Turn:
         user = update.effective_user
         assert user is not None
         settings = self.services.settings
@@ -210,27 +164,51 @@ class Pipeline:
         language = self.services.catalogs.choose(stored, user.language_code)
         zone = (partner.timezone if partner else None) or settings.locale.default_timezone
         translator = self.services.catalogs.translator(language, zone)
-        return Turn(update, context, self.services, uow, user, partner, conversation, translator)
+        return Turn(update, bot, self.services, uow, user, partner, conversation, translator)
 
     async def _authorized(self, turn: Turn, route: Route) -> bool:
         have = level_of(turn.partner)
         if have >= route.level:
             return True
-        name = _route_name(route)
-        await turn.uow.audit.record(
-            "access.refused",
-            actor=turn.partner,
-            telegram_id=turn.user.id,
-            route=name,
-            needed=route.level.name.lower(),
-            had=have.name.lower(),
-        )
+        # One entry a minute per user is enough to see who probes; more would let anyone
+        # fill the audit table by repeating a command.
+        since = self.services.clock() - REFUSALS_AUDITED_EVERY
+        if not await turn.uow.audit.recorded_since("access.refused", turn.user.id, since):
+            await turn.uow.audit.record(
+                "access.refused",
+                actor=turn.partner,
+                telegram_id=turn.user.id,
+                route=_route_name(route),
+                needed=route.level.name.lower(),
+                had=have.name.lower(),
+            )
         text = _refusal(turn.t, have, route.level)
         if turn.update.callback_query is not None:
             await turn.answer(text, alert=True)
         else:
             await turn.reply(text)
         return False
+
+
+class Refused(Exception):
+    """A button the turn refused; its work is rolled back, its kind answer still owed."""
+
+    def __init__(self, turn: Turn) -> None:
+        super().__init__("refused button")
+        self.turn = turn
+
+
+def _command(message: Message, username: str) -> tuple[str, list[str]] | None:
+    """(name, arguments) when the text starts with a command for this bot, as Telegram marks
+    it: "/help", "/help@ThisBot"; a command for another bot has a name no route has."""
+    entity = message.entities[0] if message.entities else None
+    if entity is None or entity.type != MessageEntity.BOT_COMMAND or entity.offset != 0:
+        return None
+    text = message.text or ""
+    name, _, bot = text[1 : entity.length].partition("@")
+    if bot and bot.lower() != username.lower():
+        name = "@" + bot  # not ours: unknown here
+    return name.lower(), text.split()[1:]
 
 
 def _check_step(turn: Turn, route: Route) -> None:

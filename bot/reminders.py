@@ -97,8 +97,9 @@ async def on_cancel(uow: UnitOfWork, event: Event, now: datetime) -> None:
     await uow.deliveries.withdraw(MOVED, f"event:{event.id}:", "event cancelled", now)
     if event.ends_at <= now:
         return
+    # A reminder being sent at this moment counts: it is on its way to the partner.
     reminded = await uow.deliveries.recipients(
-        REMINDER, f"event:{event.id}:", [DeliveryStatus.SENT]
+        REMINDER, f"event:{event.id}:", [DeliveryStatus.SENT, DeliveryStatus.SENDING]
     )
     coming = await uow.rsvps.partners(event.id, COMING)
     await uow.deliveries.enqueue(

@@ -8,13 +8,18 @@ import logging
 import signal
 
 from aiohttp import web
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application, build_services, on_start, sending_bot
-from bot.delivery.dispatcher import Dispatcher
+from bot.app import build_application, build_inbox, build_services, on_start, sending_bot
+from bot.delivery.dispatcher import Dispatcher, process_owner
+from bot.polling import poll
 from bot.services import Services
-from bot.settings import Settings
+from bot.settings import Settings, StartupError
 from bot.webhook import webhook_app
+from storage.database import DatabaseBusy
+from storage.presence import Presence
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +27,32 @@ log = logging.getLogger(__name__)
 async def run_bot(settings: Settings, *, migrate: bool, stop: asyncio.Event | None = None) -> None:
     settings.require_webhook_secret()
     services = build_services(settings)
+    ready = asyncio.Event()
     try:
-        if migrate:
-            await services.db.upgrade()
-        await serve(services, stop or _stop_on_signals())
+        with services.db.exclusive():
+            if migrate:
+                await services.db.upgrade()
+            await serve(services, stop or _stop_on_signals(), ready)
+    except DatabaseBusy as error:
+        raise StartupError(str(error)) from None
+    except InvalidToken:
+        raise StartupError("Telegram refused the bot token: check telegram.token") from None
+    except (OSError, DBAPIError, NetworkError) as error:
+        if ready.is_set():
+            raise
+        what = (
+            f"Telegram at {settings.telegram.base_url}"
+            if isinstance(error, NetworkError)
+            else f"the database at {services.db.safe_url}"
+        )
+        raise StartupError(f"cannot reach {what}: {_first_line(error)}") from None
     finally:
         await services.db.dispose()
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 async def serve(
@@ -36,17 +61,20 @@ async def serve(
     """Run until `stop` is set; set `ready` once updates are being received."""
     application = build_application(services)
     webhook = services.settings.webhook
-    async with application, sending_bot(services) as bot:
+    owner = process_owner()
+    async with Presence(services.db, owner), application, sending_bot(services) as bot:
         await application.start()
-        await on_start(application, services)
+        inbox = build_inbox(services, application.bot, owner)
+        await on_start(application, services, inbox)
         await services.understanding.warm(services.db)
-        dispatcher = Dispatcher(services, bot)
+        dispatcher = Dispatcher(services, bot, owner=owner)
         dispatcher.start(application.job_queue)
         runner: web.AppRunner | None = None
+        polling: asyncio.Task[None] | None = None
         if not services.settings.telegram.receive_updates:
             log.info("not receiving updates: this replica only sends scheduled messages")
         elif webhook.url:
-            runner = web.AppRunner(webhook_app(application, services))
+            runner = web.AppRunner(webhook_app(inbox, services))
             await runner.setup()
             await web.TCPSite(runner, webhook.listen, webhook.port).start()
             assert webhook.secret is not None
@@ -57,20 +85,21 @@ async def serve(
             )
             log.info("receiving updates by webhook on port %s", webhook.port)
         else:
-            assert application.updater is not None
             await application.bot.delete_webhook()
-            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=30)
+            polling = asyncio.create_task(poll(application.bot, inbox), name="polling")
             log.info("receiving updates by long polling")
         if ready is not None:
             ready.set()
         await stop.wait()
         log.info("stopping")
-        await dispatcher.stop()
-        await services.understanding.close()
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        if polling is not None:
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
         if runner is not None:
             await runner.cleanup()
+        await inbox.close()
+        await dispatcher.stop()
+        await services.understanding.close()
         await application.stop()
 
 

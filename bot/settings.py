@@ -63,6 +63,10 @@ class ConfigError(Exception):
         self.problems = problems
 
 
+class StartupError(Exception):
+    """The bot cannot start; the message is one line for the operator, with no secret in it."""
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -89,7 +93,10 @@ class TelegramSettings(_Section):
 
 
 class WebhookSettings(_Section):
-    url: str | None = Field(default=None, pattern=r"^https://")
+    # Telegram calls https only; plain http is for a Bot API server on this machine.
+    url: str | None = Field(
+        default=None, pattern=r"^(https://|http://(127\.0\.0\.1|localhost|\[::1\])[:/])"
+    )
     secret: SecretStr | None = None
     listen: str = "0.0.0.0"  # noqa: S104 - a container must listen on all interfaces
     port: int = Field(default=8080, ge=1, le=65535)

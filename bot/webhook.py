@@ -1,5 +1,8 @@
 """Webhook mode: a small aiohttp server that takes Telegram's POSTs (only with the secret
-header) and answers health checks for the load balancer."""
+header) and answers health checks for the load balancer.
+
+An update is answered 200 only once the inbox has stored it; when the database cannot take it
+the answer is 503, and Telegram sends it again later."""
 
 from __future__ import annotations
 
@@ -9,16 +12,16 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from sqlalchemy import text
-from telegram import Update
-from telegram.ext import Application
 
+from bot.inbox import Inbox, chat_of, is_outage
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
+MAX_UPDATE_ID = 2**53  # Telegram's ids fit a double; anything larger is not from Telegram
 
 
-def webhook_app(application: Application, services: Services) -> web.Application:  # type: ignore[type-arg]
+def webhook_app(inbox: Inbox, services: Services) -> web.Application:
     webhook = services.settings.webhook
     assert webhook.url is not None
     assert webhook.secret is not None
@@ -31,10 +34,18 @@ def webhook_app(application: Application, services: Services) -> web.Application
             log.warning("refused a webhook call without the right secret from %s", request.remote)
             return web.Response(status=403)
         try:
-            update = Update.de_json(await request.json(), application.bot)
-        except (ValueError, TypeError, KeyError):
-            return web.Response(status=400)
-        await application.update_queue.put(update)
+            body = await request.json()
+        except (ValueError, RecursionError):
+            return web.Response(status=400, text="not JSON")
+        if not _looks_like_update(body):
+            return web.Response(status=400, text="not an update")
+        try:
+            await inbox.receive([body])
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            log.warning("could not store an update; Telegram will send it again: %s", error)
+            return web.Response(status=503)
         return web.Response(status=200)
 
     async def health(_request: web.Request) -> web.Response:
@@ -50,3 +61,19 @@ def webhook_app(application: Application, services: Services) -> web.Application
     app.router.add_post(path, receive)
     app.router.add_get("/healthz", health)
     return app
+
+
+def _looks_like_update(body: object) -> bool:
+    """A JSON object with a whole-number update id in range, whose parts parse as an update."""
+    if not isinstance(body, dict):
+        return False
+    update_id = body.get("update_id")
+    if isinstance(update_id, bool) or not isinstance(update_id, int):
+        return False
+    if not 0 <= update_id < MAX_UPDATE_ID:
+        return False
+    try:
+        chat_of(body)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False
+    return True

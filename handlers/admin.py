@@ -9,8 +9,9 @@ from bot.access import Level
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_
 from bot.menus import publish_for
+from bot.replies import Keyboard
 from bot.routing import Button, Command, Route
-from bot.turn import Keyboard, Turn
+from bot.turn import Turn
 from handlers import profile_steps as steps
 from storage.models import Partner, Role, StakeholderType
 
@@ -96,14 +97,14 @@ async def _apply(turn: Turn, target: Partner, role: Role) -> None:
         else t.gettext("{name} is no longer a coordinator.", name=name)
     )
     await turn.settle(text)
-    _tell(turn, target, role)
+    await _tell(turn, target, role)
 
 
-def _tell(turn: Turn, target: Partner, role: Role) -> None:
-    """After the commit: tell the partner in their own language, and update their menu."""
+async def _tell(turn: Turn, target: Partner, role: Role) -> None:
+    """Tell the partner in their own language, and, after the commit, update their menu."""
     if target.telegram_id is None:
         return
-    services, bot, chat_id = turn.services, turn.context.bot, target.telegram_id
+    services, bot, chat_id = turn.services, turn.bot, target.telegram_id
     theirs = services.catalogs.translator(target.language or services.catalogs.default)
     news = (
         theirs.gettext("You are now a coordinator. Send /help to see your new commands.")
@@ -111,11 +112,10 @@ def _tell(turn: Turn, target: Partner, role: Role) -> None:
         else theirs.gettext("You are no longer a coordinator.")
     )
 
-    async def notify() -> None:
-        await bot.send_message(chat_id, news)
-        await publish_for(bot, services.catalogs, services.commands, chat_id, target)
-
-    turn.after_commit(notify)
+    await turn.tell(chat_id, news)
+    turn.after_commit(
+        lambda: publish_for(bot, services.catalogs, services.commands, chat_id, target)
+    )
 
 
 async def _show_picker(turn: Turn, role: Role, page: int) -> None:
@@ -241,7 +241,7 @@ async def on_invite_role(turn: Turn) -> None:
         invite=created.code,
         role=role,
     )
-    link = f"https://t.me/{turn.context.bot.username}?start={created.code}"
+    link = f"https://t.me/{turn.bot.username}?start={created.code}"
     t = turn.t
     await turn.settle(
         t.gettext("Here is your invite link:")

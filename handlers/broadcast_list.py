@@ -4,10 +4,7 @@ their reports and "Got it" counts, each report in full, cancelling one not sent 
 
 from __future__ import annotations
 
-from contextlib import suppress
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest
+from telegram import InlineKeyboardButton
 
 from bot.access import managed_programmes, manages
 from bot.callbacks import InvalidCallback
@@ -91,16 +88,7 @@ async def on_got_it(turn: Turn) -> None:
     await turn.uow.broadcasts.acknowledge(broadcast_id, partner_id, turn.services.clock())
     t = turn.t
     await turn.answer(t.gettext("Thanks!"))
-    done = InlineKeyboardMarkup([[turn.button("✓ " + t.gettext("Got it"), "bc.ack", broadcast_id)]])
-    query = turn.update.callback_query
-    assert query is not None
-
-    async def tick() -> None:
-        # A second tap finds the tick already there; Telegram calls that "not modified".
-        with suppress(BadRequest):
-            await query.edit_message_reply_markup(done)
-
-    turn.after_commit(tick)
+    await turn.show_buttons([[turn.button("✓ " + t.gettext("Got it"), "bc.ack", broadcast_id)]])
 
 
 async def full_report(uow: UnitOfWork, t: Translator, broadcast: Broadcast) -> str:

@@ -14,7 +14,8 @@ from bot.checkins.answers import label
 from bot.checkins.cadence import Period, period_containing
 from bot.checkins.draft import PIN, Draft, parts_of, shape, step_index, step_name
 from bot.i18n import Translator, escape
-from bot.turn import Keyboard, Turn
+from bot.replies import Keyboard
+from bot.turn import Turn
 from handlers.cards import programme_name
 from handlers.checkin_cards import answer_lines, period_label, question_text
 from storage.models import CheckinQuestion, CheckinTemplate, Landscape, Programme, QuestionKind

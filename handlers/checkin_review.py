@@ -14,8 +14,9 @@ from bot.access import Level, managed_programmes, manages
 from bot.callbacks import InvalidCallback
 from bot.delivery.kinds import Kind, Message, RenderContext, Skip
 from bot.i18n import N_, escape
+from bot.replies import Keyboard
 from bot.routing import Button, Command, Route, Step
-from bot.turn import Keyboard, Turn
+from bot.turn import Turn
 from handlers.cards import programme_name
 from handlers.checkin_cards import answer_lines, period_label, stored_answers
 from handlers.localized_input import clip, read_text

@@ -28,7 +28,7 @@ async def receive_file(turn: Turn) -> None:
             )
         )
         return
-    file = await turn.context.bot.get_file(document.file_id)
+    file = await turn.bot.get_file(document.file_id)
     data = bytes(await file.download_as_bytearray())
     try:
         content = read_content(data, name)

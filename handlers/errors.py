@@ -1,4 +1,5 @@
-"""The last resort: log what failed with enough context to fix it, and tell the user kindly."""
+"""The last resort: tell the user kindly when their update could not be handled, and log what
+failed in a scheduled job with enough context to fix it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext
 
@@ -17,33 +18,31 @@ log = logging.getLogger(__name__)
 ErrorHandler = Callable[[object, CallbackContext], Coroutine[Any, Any, None]]  # type: ignore[type-arg]
 
 
-def error_handler(services: Services) -> ErrorHandler:
+def error_handler(_services: Services) -> ErrorHandler:
+    """For PTB: errors it catches come from jobs (updates are handled by the inbox)."""
+
     async def on_error(update: object, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        if not isinstance(update, Update):
-            log.error("error outside an update", exc_info=context.error)
-            return
-        user = update.effective_user
-        log.error(
-            "update %s from user %s failed",
-            update.update_id,
-            user.id if user else None,
-            exc_info=context.error,
-        )
-        if user is None or update.effective_chat is None:
-            return
-        language = await _language_of(services, user.id, user.language_code)
-        t = services.catalogs.translator(language)
-        try:
-            if update.callback_query is not None:
-                await update.callback_query.answer()
-            await context.bot.send_message(
-                update.effective_chat.id,
-                t.gettext("Sorry, something went wrong on our side. Please try again in a moment."),
-            )
-        except TelegramError as error:
-            log.warning("could not tell user %s about the failure: %s", user.id, error)
+        log.error("a scheduled job failed", exc_info=context.error)
 
     return on_error
+
+
+async def apologise(services: Services, bot: Bot, update: Update) -> None:
+    """Say, in the user's language, that their message could not be handled."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    language = await _language_of(services, user.id, user.language_code)
+    t = services.catalogs.translator(language)
+    try:
+        if update.callback_query is not None:
+            await bot.answer_callback_query(update.callback_query.id)
+        await bot.send_message(
+            chat.id,
+            t.gettext("Sorry, something went wrong on our side. Please try again in a moment."),
+        )
+    except TelegramError as error:
+        log.warning("could not tell user %s about the failure: %s", user.id, error)
 
 
 async def _language_of(services: Services, telegram_id: int, language_code: str | None) -> str:

@@ -12,7 +12,8 @@ from telegram import InlineKeyboardButton
 from bot.access import manages
 from bot.callbacks import InvalidCallback
 from bot.i18n import Translator
-from bot.turn import Keyboard, Turn
+from bot.replies import Keyboard
+from bot.turn import Turn
 from handlers import profile_steps
 from handlers.cards import event_title, programme_name
 from handlers.event_input import Invalid

@@ -11,8 +11,9 @@ from bot.calendar import CalendarEvent, event_ics, ics_filename
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_
 from bot.localized import plain
+from bot.replies import Keyboard
 from bot.routing import Button, Command, Route
-from bot.turn import Keyboard, Turn
+from bot.turn import Turn
 from handlers.cards import event_card, event_line, event_title
 from handlers.reminders import CARD, answer_of, rsvp_open, rsvp_row, your_answer
 from storage.models import Event

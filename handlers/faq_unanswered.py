@@ -10,8 +10,9 @@ from telegram import InlineKeyboardButton
 
 from bot.access import Level, managed_programmes
 from bot.i18n import N_, escape
+from bot.replies import Keyboard
 from bot.routing import Button, Command, Route
-from bot.turn import Keyboard, Turn
+from bot.turn import Turn
 from bot.understanding.clusters import group
 from handlers import faq_add
 from handlers.faq_views import end_flow

@@ -9,7 +9,8 @@ from bot.access import Level, level_of, manages
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_, escape
 from bot.localized import plain, show
-from bot.turn import Keyboard, Turn
+from bot.replies import Keyboard
+from bot.turn import Turn
 from handlers.cards import programme_name
 from handlers.localized_input import clip, language_in
 from storage.models import FaqEntry, Programme

@@ -11,7 +11,8 @@ from datetime import date
 from babel import Locale
 
 from bot.i18n import Translator
-from bot.turn import Keyboard, Turn
+from bot.replies import Keyboard
+from bot.turn import Turn
 
 LABEL_MAX = 60  # characters of stored text shown on a button
 PHRASE_MIN = 2

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.access import level_of
 from bot.pipeline import MENU_ACTION
-from bot.turn import Keyboard, Turn
+from bot.replies import Keyboard
+from bot.turn import Turn
 
 # Command names in menu order; a later feature adds its command here.
 MAIN_MENU = ("checkin", "next", "events", "status", "contact", "settings", "help")

@@ -14,7 +14,8 @@ from telegram import InlineKeyboardButton
 
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_, Translator, utc_offset
-from bot.turn import Keyboard, Turn
+from bot.replies import Keyboard
+from bot.turn import Turn
 from storage.models import Landscape, StakeholderType
 
 NAME_MAX = 64

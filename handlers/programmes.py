@@ -6,8 +6,9 @@ from __future__ import annotations
 from bot.access import Level, programmes_of, viewer
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_, escape
+from bot.replies import Keyboard
 from bot.routing import Button, Command, Route
-from bot.turn import Keyboard, Turn
+from bot.turn import Turn
 from handlers.cards import event_title, programme_card, programme_name
 from storage.models import Landscape, Programme
 

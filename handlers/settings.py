@@ -7,8 +7,9 @@ from bot.access import Level
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_
 from bot.menus import refresh_after_commit
+from bot.replies import Keyboard
 from bot.routing import Button, Command, Route, Step
-from bot.turn import Keyboard, Turn
+from bot.turn import Turn
 from handlers import onboarding
 from handlers import profile_steps as steps
 from storage.models import Partner

@@ -8,8 +8,9 @@ from bot.callbacks import InvalidCallback
 from bot.i18n import N_, Translator, escape
 from bot.localized import plain
 from bot.numbers import read_number
+from bot.replies import Keyboard
 from bot.routing import Button, Command, Route, Step
-from bot.turn import Keyboard, Turn
+from bot.turn import Turn
 from handlers.cards import programme_card, programme_name
 from handlers.localized_input import (
     button_label,

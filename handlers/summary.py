@@ -17,8 +17,9 @@ from bot.checkins.ranges import (
     period_label,
 )
 from bot.i18n import N_, escape
+from bot.replies import Keyboard
 from bot.routing import Button, Command, Route
-from bot.turn import Keyboard, Turn
+from bot.turn import Turn
 from handlers.cards import programme_name
 from handlers.localized_input import today
 from handlers.summary_cards import summary_card

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +28,19 @@ class AuditLog:
             )
         )
         await self._session.flush()
+
+    async def recorded_since(self, action: str, telegram_id: int, since: datetime) -> bool:
+        """Whether `action` was recorded for this Telegram user at `since` or later."""
+        found = await self._session.scalar(
+            select(AuditEntry.id)
+            .where(
+                AuditEntry.action == action,
+                AuditEntry.actor_telegram_id == telegram_id,
+                AuditEntry.at >= since,
+            )
+            .limit(1)
+        )
+        return found is not None
 
     async def recent(self, action: str | None = None, limit: int = 50) -> Sequence[AuditEntry]:
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

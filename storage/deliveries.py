@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Batch, Delivery, DeliveryStatus
+from storage.presence import dead_owners
 
 
 @dataclass(frozen=True)
@@ -56,19 +57,25 @@ class Deliveries:
         payload: Mapping[str, Any] | None = None,
     ) -> Batch:
         """A message for an audience, expanded when due. Planning the same (kind, source) again
-        returns the batch already planned."""
-        batch = await self.batch(kind, source)
-        if batch is None:
-            batch = Batch(
-                kind=kind,
-                source=source,
-                due_at=due_at,
-                expires_at=expires_at,
-                payload=dict(payload or {}),
-            )
-            self._session.add(batch)
-            await self._session.flush()
+        returns the batch already planned — also when another replica plans it at the same
+        moment (the insert yields to the row that won)."""
+        insert = (
+            pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        statement = insert(Batch).values(
+            kind=kind,
+            source=source,
+            due_at=due_at,
+            expires_at=expires_at,
+            payload=dict(payload or {}),
+        )
+        result = await self._session.execute(
+            statement.on_conflict_do_nothing(index_elements=["kind", "source"])
+        )
+        if getattr(result, "rowcount", 0) == 1:
             self.planned = True
+        batch = await self.batch(kind, source)
+        assert batch is not None
         return batch
 
     async def batch(self, kind: str, source: str) -> Batch | None:
@@ -236,19 +243,35 @@ class Deliveries:
         ]
         await self._session.execute(update(Delivery), rows)
 
-    async def release_claims(self, owner: str | None = None) -> int:
-        """Put rows left `sending` back to pending: those of any other sender (`owner` given),
-        or all of them. Only a sender that holds the sending lock may do this."""
-        condition: ColumnElement[bool] = Delivery.status == DeliveryStatus.SENDING
-        if owner is not None:
-            condition = condition & (Delivery.claimed_by != owner)
+    async def release_abandoned(self, owner: str, lapsed_before: datetime) -> int:
+        """Put back to pending the rows left `sending` by a process that is gone, or claimed
+        before `lapsed_before`. Only the sender holding the sending lock may do this."""
+        owners = await self._session.scalars(
+            select(Delivery.claimed_by)
+            .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_by != owner)
+            .distinct()
+        )
+        dead = await dead_owners(self._session, [o for o in owners if o is not None])
         result = await self._session.execute(
             update(Delivery)
-            .where(condition)
+            .where(
+                Delivery.status == DeliveryStatus.SENDING,
+                Delivery.claimed_by != owner,
+                or_(Delivery.claimed_by.in_(dead), Delivery.claimed_at < lapsed_before),
+            )
             .values(status=DeliveryStatus.PENDING, claimed_by=None)
             .execution_options(synchronize_session=False)
         )
         return max(getattr(result, "rowcount", 0), 0)
+
+    async def claimed_elsewhere(self, owner: str) -> int:
+        """Rows another sender has claimed and not recorded yet."""
+        count = await self._session.scalar(
+            select(func.count()).where(
+                Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_by != owner
+            )
+        )
+        return int(count or 0)
 
     async def next_due(self) -> datetime | None:
         """The earliest time anything pending falls due (a batch or a delivery)."""

@@ -12,15 +12,17 @@ from storage.checkin_stats import CheckinStats
 from storage.checkins import Checkins
 from storage.conversations import Conversations
 from storage.deliveries import Deliveries
+from storage.erasure import Erasure
 from storage.events import Events
 from storage.faq import FaqEntries
+from storage.inbox import Inbox
 from storage.invites import Invites
 from storage.partners import Partners
 from storage.places import Places
 from storage.programmes import Programmes
 from storage.questions import Questions
+from storage.replies import Replies
 from storage.rsvps import Rsvps
-from storage.updates import HandledUpdates
 
 
 class UnitOfWork:
@@ -35,7 +37,9 @@ class UnitOfWork:
         self.invites = Invites(session)
         self.audit = AuditLog(session)
         self.conversations = Conversations(session)
-        self.updates = HandledUpdates(session)
+        self.inbox = Inbox(session)
+        self.erasure = Erasure(session)
+        self.replies = Replies(session)
         self.deliveries = Deliveries(session)
         self.checkin_export = CheckinExport(session)
         self.checkins = Checkins(session)

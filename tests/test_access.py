@@ -3,15 +3,9 @@ pipeline — whatever the handler does, it never runs."""
 
 from __future__ import annotations
 
-import asyncio
-
-import pytest
-from telegram import Update
-
 import handlers
 from bot.access import Level, SummaryView, level_of, summary_programmes, summary_view
 from bot.routing import Button, Command
-from bot.updates import PerChatUpdateProcessor
 from storage.models import Landscape, Partner, PartnerStatus, Role, StakeholderType, utcnow
 from tests.support.bot import BotHarness
 from tests.test_onboarding import register
@@ -64,7 +58,8 @@ async def test_partner_is_refused_every_restricted_route(bot: BotHarness) -> Non
         changed = await uow.audit.recent("role.changed")
     assert me is not None
     assert me.role == "partner"
-    assert len(refused) == len(RESTRICTED_COMMANDS) + len(RESTRICTED_BUTTONS)
+    # Every route refused it (the answers above); the audit notes the user once a minute.
+    assert [e.actor_telegram_id for e in refused] == [7001]
     assert not changed
 
 
@@ -106,51 +101,3 @@ async def test_a_registered_partner_survives_a_restart(bot: BotHarness) -> None:
     await partner.expect(
         ar.gettext("Welcome back, {name}! What would you like to do?", name="Ren Haddad")
     )
-
-
-def _update(update_id: int, chat_id: int) -> Update:
-    return Update.de_json(
-        {
-            "update_id": update_id,
-            "message": {
-                "message_id": update_id,
-                "date": 0,
-                "chat": {"id": chat_id, "type": "private"},
-                "text": "x",
-            },
-        },
-        None,
-    )
-
-
-async def test_one_chat_in_order_different_chats_at_once() -> None:
-    processor = PerChatUpdateProcessor(max_concurrent_updates=8)
-    log: list[str] = []
-
-    async def work(name: str) -> None:
-        log.append(f"{name}+")
-        await asyncio.sleep(0.05)
-        log.append(f"{name}-")
-
-    await asyncio.gather(
-        processor.process_update(_update(1, 10), work("a1")),
-        processor.process_update(_update(2, 10), work("a2")),
-        processor.process_update(_update(3, 20), work("b1")),
-    )
-    assert log.index("a1-") < log.index("a2+")  # same chat: one after the other
-    assert log.index("b1+") < log.index("a1-")  # another chat: alongside
-    assert not processor._locks  # idle chats are forgotten
-
-
-@pytest.mark.parametrize("hours", [47, 49])
-async def test_old_update_ids_are_pruned(bot: BotHarness, hours: int) -> None:
-    from datetime import timedelta
-
-    from bot.app import HANDLED_UPDATE_RETENTION
-
-    async with bot.db.unit_of_work() as uow:
-        await uow.updates.claim(5)
-    later = bot.clock() + timedelta(hours=hours)
-    async with bot.db.unit_of_work() as uow:
-        removed = await uow.updates.prune(later - HANDLED_UPDATE_RETENTION)
-    assert removed == (1 if hours > 48 else 0)

@@ -22,7 +22,12 @@ LANGUAGES = {
 
 
 async def register(
-    bot: BotHarness, user: ChatUser, *, language: str = "en", name: str = "Alice Kimura"
+    bot: BotHarness,
+    user: ChatUser,
+    *,
+    language: str = "en",
+    name: str = "Alice Kimura",
+    organisation: str = "Prey Lang Women's Group",
 ) -> None:
     """Walk a newcomer through onboarding in `language`, with buttons wherever offered."""
     t = bot.catalogs.translator(language)
@@ -34,7 +39,7 @@ async def register(
     await user.expect(t.gettext("What is your name?"))
     await user.send(name)
     await user.expect(t.gettext("Which organisation or group do you work with?"))
-    await user.send("Prey Lang Women's Group")
+    await user.send(organisation)
     await user.expect(t.gettext("Which kind of partner are you?"))
     await user.press(t.gettext("Community group"))
     await user.expect_button("FLRM Cambodia")

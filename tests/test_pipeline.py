@@ -7,11 +7,15 @@ import logging
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+from telegram import Bot
 
-from bot.app import build_application, build_services
+from bot.app import build_inbox, build_services
 from bot.logs import RedactingFilter, configure_logging
+from bot.services import Services
 from bot.settings import DatabaseSettings, WebhookSettings
 from bot.webhook import SECRET_HEADER, webhook_app
+from storage.models import InboundUpdate
 from storage.partners import Partners
 from tests.support.bot import TOKEN, BotHarness
 
@@ -121,11 +125,9 @@ def webhook_settings(bot: BotHarness) -> BotHarness:
     return bot
 
 
-async def test_webhook_refuses_calls_without_the_secret(webhook_settings: BotHarness) -> None:
-    services = build_services(webhook_settings.settings)
-    application = build_application(services)
-    update = {
-        "update_id": 77,
+def _update(update_id: object = 77) -> dict[str, object]:
+    return {
+        "update_id": update_id,
         "message": {
             "message_id": 1,
             "date": 0,
@@ -134,26 +136,73 @@ async def test_webhook_refuses_calls_without_the_secret(webhook_settings: BotHar
             "text": "/help",
         },
     }
-    async with TestClient(TestServer(webhook_app(application, services))) as client:
-        assert (await client.post("/telegram", json=update)).status == 403
-        wrong = {SECRET_HEADER: "b" * 32}
-        assert (await client.post("/telegram", json=update, headers=wrong)).status == 403
-        assert application.update_queue.empty()
-        right = {SECRET_HEADER: "a" * 32}
-        assert (await client.post("/telegram", json=update, headers=right)).status == 200
-        assert (await application.update_queue.get()).update_id == 77
-        health = await client.get("/healthz")
-        assert health.status == 200
-        assert (await health.json())["status"] == "ok"
+
+
+async def _stored(services: Services) -> list[int]:
+    async with services.db.unit_of_work() as uow:
+        return list(await uow.session.scalars(select(InboundUpdate.update_id)))
+
+
+async def test_webhook_stores_an_update_before_saying_it_arrived(
+    webhook_settings: BotHarness,
+) -> None:
+    services = build_services(webhook_settings.settings)
+    right = {SECRET_HEADER: "a" * 32}
+    async with Bot(TOKEN, base_url=webhook_settings.api.base_url) as bot:
+        inbox = build_inbox(services, bot, "test")
+        async with TestClient(TestServer(webhook_app(inbox, services))) as client:
+            assert (await client.post("/telegram", json=_update())).status == 403
+            wrong = {SECRET_HEADER: "b" * 32}
+            assert (await client.post("/telegram", json=_update(), headers=wrong)).status == 403
+            assert await _stored(services) == []
+            assert (await client.post("/telegram", json=_update(), headers=right)).status == 200
+            assert await _stored(services) == [77]  # stored by the time Telegram hears 200
+            health = await client.get("/healthz")
+            assert health.status == 200
+            assert (await health.json())["status"] == "ok"
+        await inbox.close()
     await services.db.dispose()
 
 
-async def test_health_reports_a_broken_database(webhook_settings: BotHarness) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[1, 2]",
+        '"update"',
+        "{not json",
+        "[" * 100_000,
+        '{"update_id": "77"}',
+        '{"update_id": true}',
+        '{"update_id": -1}',
+        '{"update_id": 99999999999999999999}',
+        '{"update_id": 78, "message": "hello"}',
+    ],
+)
+async def test_webhook_refuses_what_is_not_an_update(
+    webhook_settings: BotHarness, body: str
+) -> None:
+    services = build_services(webhook_settings.settings)
+    right = {SECRET_HEADER: "a" * 32, "Content-Type": "application/json"}
+    async with Bot(TOKEN, base_url=webhook_settings.api.base_url) as bot:
+        inbox = build_inbox(services, bot, "test")
+        async with TestClient(TestServer(webhook_app(inbox, services))) as client:
+            assert (await client.post("/telegram", data=body, headers=right)).status == 400
+    assert await _stored(services) == []
+    await services.db.dispose()
+
+
+async def test_webhook_answers_503_while_the_database_is_down(
+    webhook_settings: BotHarness,
+) -> None:
+    """Telegram keeps an update it got no 2xx for and sends it again later."""
     broken = DatabaseSettings(url="sqlite+aiosqlite:////nonexistent/dir/bot.db")
     settings = webhook_settings.settings.model_copy(update={"database": broken})
     services = build_services(settings)
-    application = build_application(services)
-    async with TestClient(TestServer(webhook_app(application, services))) as client:
-        health = await client.get("/healthz")
-        assert health.status == 503
+    right = {SECRET_HEADER: "a" * 32}
+    async with Bot(TOKEN, base_url=webhook_settings.api.base_url) as bot:
+        inbox = build_inbox(services, bot, "test")
+        async with TestClient(TestServer(webhook_app(inbox, services))) as client:
+            assert (await client.post("/telegram", json=_update(), headers=right)).status == 503
+            health = await client.get("/healthz")
+            assert health.status == 503
     await services.db.dispose()

@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.reminders import plan_reminders
+from bot.reminders import CANCELLED, REMINDER, on_cancel, plan_reminders
+from storage.database import Database
+from storage.deliveries import NewDelivery
 from storage.models import Batch, Delivery, DeliveryStatus, Event, Role, RsvpAnswer, utcnow
 from tests.support.bot import BotHarness
 from tests.support.people import add_event, add_partner
@@ -261,3 +263,27 @@ async def test_an_event_saved_in_the_chat_has_its_reminders_planned(bot: BotHarn
         (f"event:{event.id}:0:1440", timedelta(days=1)),
         (f"event:{event.id}:0:60", timedelta(hours=1)),
     ]
+
+
+async def test_a_reminder_on_its_way_when_the_event_is_cancelled_counts_as_sent(
+    database: Database,
+) -> None:
+    """The sender records an outcome a moment after the send: cancelling in between must still
+    tell that partner (the race a full run once caught)."""
+    partner_id = await add_partner(database, FRENCH, language="fr")
+    event_id = await add_event(database, TITLE, starts_in=timedelta(hours=2), programme=None)
+    now = utcnow()
+    async with database.unit_of_work() as uow:
+        event = await uow.events.get(event_id)
+        assert event is not None
+        await uow.deliveries.enqueue(
+            REMINDER, f"event:{event_id}:0:60", [NewDelivery(partner_id, now)]
+        )
+        [reminder] = await uow.deliveries.claim(now, 10, "sender")  # sent, not yet recorded
+        assert reminder.status == DeliveryStatus.SENDING
+        event.cancelled_at = now
+        await on_cancel(uow, event, now)
+        told = await uow.deliveries.recipients(
+            CANCELLED, f"event:{event_id}", [DeliveryStatus.PENDING]
+        )
+    assert told == [partner_id]

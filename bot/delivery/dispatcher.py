@@ -17,7 +17,7 @@ import os
 import secrets
 import socket
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.ext import CallbackContext, JobQueue
@@ -40,13 +40,22 @@ log = logging.getLogger(__name__)
 
 DUE_JOB = "deliveries.due"
 STOP_TIMEOUT = 10.0  # seconds a stopping sender may take to finish what it has in flight
+# How long a claim is honoured: a sender records what it claimed within a second or so, unless
+# Telegram makes it wait (RetryAfter); after this, its rows are taken as abandoned.
+CLAIM_LEASE = timedelta(seconds=20)
+TAKE_OVER_POLL = 0.2  # seconds between looks at the previous sender's claims
+
+
+def process_owner() -> str:
+    """Who claimed a row: this host and process, unique across restarts."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[-64:]
 
 
 class Dispatcher:
     def __init__(self, services: Services, bot: Bot, *, owner: str | None = None) -> None:
         settings = services.settings.delivery
         self.services = services
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.owner = owner or process_owner()
         self.limits = Limits(
             settings.per_second, settings.per_chat_interval, settings.group_per_minute
         )
@@ -89,12 +98,10 @@ class Dispatcher:
         """Send everything due now (if this replica leads); returns how many rows were handled."""
         if not await self.leadership.hold():
             return 0
-        # Rows left "sending" are not in flight (drains run one at a time and only the lock
-        # holder sends): they were claimed by a sender that stopped. They go out again.
-        async with self.services.db.unit_of_work() as uow:
-            released = await uow.deliveries.release_claims()
-        if released:
-            log.warning("%s deliveries were left half-done by a stopped sender", released)
+        if self.leadership.new_term:
+            if not await self._take_over():
+                return 0
+            self.leadership.new_term = False
         handled = 0
         while not self._stopping:
             now = self.services.clock()
@@ -106,6 +113,27 @@ class Dispatcher:
         self.limits.forget_idle_chats()
         await self._schedule_next()
         return handled
+
+    async def _take_over(self) -> bool:
+        """Settle the previous sender's claims before sending anything. A sender that is gone
+        left its claims: they go back to pending. One that is alive but lost the lock may
+        still have them in flight: wait until it records them (or its lease lapses), so
+        nothing is sent twice and the two never send at once — the rate limit holds across
+        the hand-over. False if this replica lost the lock meanwhile."""
+        while not self._stopping:
+            lapsed = self.services.clock() - CLAIM_LEASE
+            async with self.services.db.unit_of_work() as uow:
+                released = await uow.deliveries.release_abandoned(self.owner, lapsed)
+                in_flight = await uow.deliveries.claimed_elsewhere(self.owner)
+            if released:
+                log.warning("%s deliveries were left half-done by a stopped sender", released)
+            if not in_flight:
+                return True
+            log.info("waiting for the previous sender's %s deliveries in flight", in_flight)
+            await asyncio.sleep(TAKE_OVER_POLL)
+            if not await self.leadership.hold():
+                return False
+        return False
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -175,7 +203,8 @@ class Dispatcher:
         recorder = Recorder(self.services.db, self.flush_size)
         sending: set[asyncio.Task[None]] = set()
         try:
-            while not self._stopping:
+            # Asking before every claim stops a sender that lost the lock within one chunk.
+            while not self._stopping and await self.leadership.hold():
                 now = self.services.clock()
                 async with self.services.db.unit_of_work() as uow:
                     rows = await uow.deliveries.claim(now, self.chunk, self.owner)

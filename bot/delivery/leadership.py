@@ -2,7 +2,9 @@
 
 On PostgreSQL the sender holds a session-level advisory lock on a connection of its own; if
 that replica dies its connection closes, the lock is released and the next replica to ask
-takes over (fail-over within one poll interval). SQLite runs one process, which always leads.
+takes over (fail-over within one poll interval). The sender asks before every claim, so a
+replica whose lock connection was cut stops claiming at once. SQLite runs one process, which
+always leads.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class Leadership:
         self._db = db
         self._connection: AsyncConnection | None = None
         self.leading = db.is_sqlite
+        # Set when the lock is taken: the new leader must settle its predecessor's claims first.
+        self.new_term = True
 
     async def hold(self) -> bool:
         """True while this replica holds the sending lock; tries to take it if free."""
@@ -53,7 +57,7 @@ class Leadership:
             await connection.close()
             return False
         self._connection = connection
-        self.leading = True
+        self.leading = self.new_term = True
         log.info("this replica now sends scheduled messages")
         return True
 

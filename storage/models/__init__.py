@@ -23,7 +23,8 @@ from storage.models.people import (
     StakeholderType,
 )
 from storage.models.places import Landscape, Programme, ProgrammeFigure
-from storage.models.records import AuditEntry, Conversation, HandledUpdate
+from storage.models.records import AuditEntry, Conversation
+from storage.models.traffic import InboundUpdate, Reply
 
 __all__ = [
     "FINAL_STATUSES",
@@ -45,7 +46,7 @@ __all__ = [
     "Event",
     "EventLandscape",
     "FaqEntry",
-    "HandledUpdate",
+    "InboundUpdate",
     "Invite",
     "Landscape",
     "Localized",
@@ -56,6 +57,7 @@ __all__ = [
     "ProgrammeFigure",
     "Question",
     "QuestionKind",
+    "Reply",
     "Role",
     "Rsvp",
     "RsvpAnswer",

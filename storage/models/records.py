@@ -1,5 +1,4 @@
-"""What the bot keeps about its own work: the audit trail, unfinished conversations, and the
-updates it has already handled."""
+"""What the bot keeps about its own work: the audit trail and unfinished conversations."""
 
 from __future__ import annotations
 
@@ -34,12 +33,3 @@ class Conversation(Base):
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class HandledUpdate(Base):
-    """Telegram delivers updates at least once; a row here makes handling them idempotent."""
-
-    __tablename__ = "handled_update"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,119 @@
+"""The inbox: raw updates stored before they are acknowledged, then handled once, each chat's in
+the order Telegram numbered them, by whichever replica gets there first.
+
+On PostgreSQL a transaction-scoped advisory lock per chat serialises the replicas that reach
+one chat at once (two taps of "Send" landing on two replicas); SQLite runs one process, which
+keeps one task per chat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import InboundUpdate
+
+
+@dataclass(frozen=True)
+class Arrival:
+    update_id: int
+    chat_id: int
+    body: dict[str, Any]
+
+
+class Inbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._postgres = session.get_bind().dialect.name == "postgresql"
+
+    async def add(self, bot_id: int, arrivals: Sequence[Arrival], now: datetime) -> int:
+        """Store updates not stored yet (a redelivery is ignored); returns how many were new."""
+        if not arrivals:
+            return 0
+        insert = pg_insert if self._postgres else sqlite_insert
+        statement = insert(InboundUpdate).values(
+            [
+                {
+                    "bot_id": bot_id,
+                    "update_id": a.update_id,
+                    "chat_id": a.chat_id,
+                    "body": a.body,
+                    "received_at": now,
+                    "failures": 0,
+                }
+                for a in arrivals
+            ]
+        )
+        result = await self._session.execute(statement.on_conflict_do_nothing())
+        return max(getattr(result, "rowcount", 0), 0)
+
+    async def lock_chat(self, chat_id: int) -> None:
+        """Hold the chat until this transaction ends (PostgreSQL). The two-key form lives in a
+        key space of its own, apart from the sending lock's single key."""
+        if self._postgres:
+            high, low = chat_id >> 32, chat_id & 0xFFFFFFFF
+            low = low - (1 << 32) if low >= 1 << 31 else low
+            await self._session.execute(
+                text("SELECT pg_advisory_xact_lock(:high, :low)"), {"high": high, "low": low}
+            )
+
+    async def next_waiting(self, bot_id: int, chat_id: int) -> InboundUpdate | None:
+        """The chat's earliest update not handled yet."""
+        return await self._session.scalar(
+            select(InboundUpdate)
+            .where(
+                InboundUpdate.bot_id == bot_id,
+                InboundUpdate.chat_id == chat_id,
+                InboundUpdate.handled_at.is_(None),
+            )
+            .order_by(InboundUpdate.update_id)
+            .limit(1)
+        )
+
+    async def mark_handled(self, row_id: int, at: datetime) -> None:
+        await self._session.execute(
+            update(InboundUpdate)
+            .where(InboundUpdate.id == row_id, InboundUpdate.handled_at.is_(None))
+            .values(handled_at=at)
+        )
+
+    async def record_failure(self, row_id: int) -> int:
+        """Count a handler error against the update; returns how many it has had."""
+        await self._session.execute(
+            update(InboundUpdate)
+            .where(InboundUpdate.id == row_id)
+            .values(failures=InboundUpdate.failures + 1)
+        )
+        failures = await self._session.scalar(
+            select(InboundUpdate.failures).where(InboundUpdate.id == row_id)
+        )
+        return int(failures or 0)
+
+    async def waiting_chats(self, bot_id: int, received_before: datetime) -> list[int]:
+        """Chats with an update waiting since before `received_before`."""
+        rows = await self._session.scalars(
+            select(InboundUpdate.chat_id)
+            .where(
+                InboundUpdate.bot_id == bot_id,
+                InboundUpdate.handled_at.is_(None),
+                InboundUpdate.received_at < received_before,
+            )
+            .group_by(InboundUpdate.chat_id)
+            .order_by(func.min(InboundUpdate.update_id))
+        )
+        return list(rows)
+
+    async def prune(self, handled_before: datetime) -> int:
+        """Forget updates handled before Telegram could still redeliver them (it keeps
+        updates for 24 hours)."""
+        result = await self._session.execute(
+            delete(InboundUpdate).where(InboundUpdate.handled_at < handled_before)
+        )
+        return max(getattr(result, "rowcount", 0), 0)

@@ -1,0 +1,69 @@
+"""Replies owed to chats: written in the unit of work of the update they answer, sent right
+after its commit by the process that handled it, and taken over by any process once that
+process is gone or its claim has lapsed (it died, or cannot reach Telegram). A reply done
+with is deleted: the table holds only what is still owed."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Reply
+from storage.presence import dead_owners
+
+
+class Replies:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, replies: Sequence[Reply]) -> None:
+        self._session.add_all(replies)
+        await self._session.flush()
+
+    async def claim_abandoned(
+        self, owner: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[Reply]:
+        """Take unsent replies whose process is gone or whose claim is older than `lease`,
+        oldest first."""
+        owners = await self._session.scalars(
+            select(Reply.claimed_by).where(Reply.claimed_by != owner).distinct()
+        )
+        dead = await dead_owners(self._session, [o for o in owners if o is not None])
+        ids = list(
+            await self._session.scalars(
+                select(Reply.id)
+                .where(
+                    or_(
+                        Reply.claimed_at.is_(None),
+                        Reply.claimed_at <= now - lease,
+                        Reply.claimed_by.in_(dead),
+                    ),
+                )
+                .order_by(Reply.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not ids:
+            return []
+        await self._session.execute(
+            update(Reply)
+            .where(Reply.id.in_(ids))
+            .values(claimed_by=owner, claimed_at=now, attempts=Reply.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        rows = await self._session.scalars(
+            select(Reply)
+            .where(Reply.id.in_(ids))
+            .order_by(Reply.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(rows)
+
+    async def done(self, reply_ids: Collection[int]) -> None:
+        """Forget replies sent (or given up on)."""
+        if reply_ids:
+            await self._session.execute(delete(Reply).where(Reply.id.in_(reply_ids)))
