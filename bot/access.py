@@ -25,6 +25,11 @@ class SummaryView(enum.Enum):
     ANONYMISED = "anonymised"  # totals, averages, counts and response rate only
 
 
+# An anonymised figure made from fewer check-ins than this is hidden: with one or two, the
+# reader could tell which partner answered what.
+MIN_ANONYMOUS_CHECKINS = 3
+
+
 _ROLE_LEVEL = {
     Role.PARTNER: Level.PARTNER,
     Role.COORDINATOR: Level.COORDINATOR,

@@ -4,7 +4,7 @@ line per landscape, as a picture labelled in the requester's language. Without a
 last twelve months.
 
 A chart is a rollup, so funders may see their programmes' charts; for them a point made from
-fewer than MIN_CHECKINS_FOR_FUNDERS check-ins is left out, as it could reveal one partner's
+fewer than MIN_ANONYMOUS_CHECKINS check-ins is left out, as it could reveal one partner's
 answers.
 """
 
@@ -18,7 +18,13 @@ from datetime import date, timedelta
 import babel.dates
 from rapidfuzz import fuzz, process
 
-from bot.access import Level, SummaryView, summary_programmes, summary_view
+from bot.access import (
+    MIN_ANONYMOUS_CHECKINS,
+    Level,
+    SummaryView,
+    summary_programmes,
+    summary_view,
+)
 from bot.callbacks import InvalidCallback
 from bot.checkins.charts import ChartText, Line, render_png
 from bot.checkins.ranges import DateRange, parse_period
@@ -30,7 +36,6 @@ from bot.routing import Button, Command, Route
 from bot.turn import Turn
 from storage.models import CheckinQuestion, QuestionKind
 
-MIN_CHECKINS_FOR_FUNDERS = 3
 DEFAULT_MONTHS = 12
 MATCH_SCORE = 80
 _NUMERIC = (QuestionKind.NUMBER, QuestionKind.PERCENTAGE)
@@ -98,7 +103,7 @@ async def _draw(turn: Turn, report: Report, question: CheckinQuestion) -> None:
         report.selection, question.key, average=percentage
     )
     if summary_view(turn.partner) == SummaryView.ANONYMISED:
-        points = [p for p in points if p.checkins >= MIN_CHECKINS_FOR_FUNDERS]
+        points = [p for p in points if p.checkins >= MIN_ANONYMOUS_CHECKINS]
     indicator = plain(t, question.text, SOURCE_LANGUAGE)
     period = report.period_text(t)
     if not points:

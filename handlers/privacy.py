@@ -17,8 +17,10 @@ async def forget(turn: Turn) -> None:
     t = turn.t
     await turn.reply(
         t.gettext(
-            "This deletes your name, organisation and contact with this bot. Figures you "
-            "reported stay in anonymous totals. Delete your data?"
+            "This deletes your name, organisation and contact with this bot, the questions "
+            "you asked, your written answers, photos and locations, and comments on your "
+            "check-ins. Numbers and choices you reported stay in anonymous totals. "
+            "Delete your data?"
         ),
         [
             [turn.button(t.gettext("Yes, delete my data"), "pv.forget", "yes")],
@@ -34,8 +36,8 @@ async def on_confirm(turn: Turn) -> None:
     if turn.arg() != "yes":
         await turn.settle(turn.t.gettext("Nothing was deleted."))
         return
-    await turn.uow.partners.forget(partner)
     await turn.uow.audit.record("partner.forgotten", actor=partner, telegram_id=None)
+    await turn.uow.erasure.forget(partner, turn.update.update_id, turn.services.clock())
     refresh_after_commit(turn)
     await turn.settle(
         turn.t.gettext("Your personal data has been deleted. Goodbye, and thank you for your work.")

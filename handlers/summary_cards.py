@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 import babel.numbers
 
+from bot.access import MIN_ANONYMOUS_CHECKINS
 from bot.checkins.answers import label as item_label
 from bot.checkins.ranges import DateRange, period_label
 from bot.i18n import Translator, escape
@@ -36,6 +37,9 @@ def summary_card(
         previous = period_label(t, period.shifted(-1))
         lines.append(t.gettext("Compared with {period}.", period=previous))
     shown = sorted(set(summary.checkins) | {key[0] for key in summary.previous})
+    # Anonymised, a figure from one or two answers would single a partner out.
+    fewest = 1 if named else MIN_ANONYMOUS_CHECKINS
+    hidden = False
     for programme_id in shown:
         programme, template = programmes[programme_id], templates.get(programme_id)
         lines.append("")
@@ -44,7 +48,12 @@ def summary_card(
                 "{n} check-in", "{n} check-ins", summary.checkins.get(programme_id, 0)
             )
             lines.append(f"<b>{escape(programme_name(t, programme))}</b> · {count}")
-        lines += _indicators(t, summary, programme, template)
+        indicators, left_out = _indicators(t, summary, programme, template, fewest)
+        lines += indicators
+        hidden = hidden or left_out
+    if hidden:
+        note = t.gettext("Figures from too few answers to keep partners anonymous are hidden.")
+        lines += ["", note]
     if not shown:
         lines += ["", t.gettext("No check-ins in this period.")]
     if named:
@@ -69,29 +78,42 @@ def _response(t: Translator, summary: Summary) -> list[str]:
 
 
 def _indicators(
-    t: Translator, summary: Summary, programme: Programme, template: CheckinTemplate | None
-) -> list[str]:
-    default, lines = programme.default_language, []
+    t: Translator,
+    summary: Summary,
+    programme: Programme,
+    template: CheckinTemplate | None,
+    fewest: int,
+) -> tuple[list[str], bool]:
+    """The programme's indicator lines, and whether any was left out for having fewer than
+    `fewest` answers."""
+    default, lines, hidden = programme.default_language, [], False
     questions = template.questions if template else []
     known = {(programme.id, q.key, str(p["key"])) for q in questions for p in q.parts}
     known |= {(programme.id, q.key, "") for q in questions}
     for question in questions:
         if question.kind == QuestionKind.CHOICE:
-            lines += _choices(t, summary, programme.id, question, default)
+            choices = _choices(t, summary, programme.id, question, default, fewest)
+            hidden = hidden or choices is None
+            lines += choices or []
             continue
         if question.kind not in NUMERIC:
             continue
         for part in [str(p["key"]) for p in question.parts] or [""]:
             key = (programme.id, question.key, part)
-            if key in summary.indicators:
+            found = summary.indicators.get(key)
+            if found is not None and found.answers < fewest:
+                hidden = True
+            elif found is not None:
                 name = _label(t, question, part, default)
-                found = summary.indicators[key]
                 lines += _numbers(t, question, name, found, summary.previous, default)
     for key, found in sorted(summary.indicators.items()):  # keys a newer template dropped
         if key[0] == programme.id and key not in known:
+            if found.answers < fewest:
+                hidden = True
+                continue
             name = escape(".".join(filter(None, key[1:])))
             lines += _numbers(t, None, name, found, summary.previous, default)
-    return lines
+    return lines, hidden
 
 
 def _label(t: Translator, question: CheckinQuestion, part: str, default: str) -> str:
@@ -140,8 +162,14 @@ def _numbers(
 
 
 def _choices(
-    t: Translator, summary: Summary, programme_id: int, question: CheckinQuestion, default: str
-) -> list[str]:
+    t: Translator,
+    summary: Summary,
+    programme_id: int,
+    question: CheckinQuestion,
+    default: str,
+    fewest: int,
+) -> list[str] | None:
+    """The question's choice counts; None when left out for having too few answers."""
     counts = [
         c
         for c in summary.choices
@@ -149,6 +177,8 @@ def _choices(
     ]
     if not counts:
         return []
+    if sum(c.answers for c in counts) < fewest:
+        return None
     labels = {str(c["key"]): item_label(t, c, default) for c in question.choices}
     parts = [f"{escape(labels.get(c.choice, c.choice))} {t.number(c.answers)}" for c in counts]
     return [f"• <b>{show(t, question.text, default)}</b>", "   " + " · ".join(parts)]

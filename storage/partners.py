@@ -16,7 +16,6 @@ from storage.models import (
     PartnerStatus,
     Role,
     StakeholderType,
-    utcnow,
 )
 
 
@@ -97,16 +96,6 @@ class Partners:
 
     async def set_landscapes(self, partner: Partner, landscapes: Sequence[Landscape]) -> None:
         partner.landscapes = list(landscapes)
-        await self._session.flush()
-
-    async def forget(self, partner: Partner) -> None:
-        """Erase what identifies the partner; keep the row so aggregates stay whole."""
-        partner.telegram_id = None
-        partner.username = None
-        partner.name = None
-        partner.organisation = None
-        partner.status = PartnerStatus.FORGOTTEN
-        partner.forgotten_at = utcnow()
         await self._session.flush()
 
     async def reporters(self, programme_id: int, on: date) -> Sequence[Partner]:

@@ -131,12 +131,23 @@ async def test_figures_read_in_french(bot: BotHarness) -> None:
 
 async def test_funder_sees_figures_but_nobody_named(bot: BotHarness) -> None:
     await _september(bot)
+    async with bot.db.unit_of_work() as uow:
+        vanna = await uow.partners.by_telegram_id(6003)
+        flrm = await uow.programmes.by_slug("flrm")
+    assert vanna is not None
+    assert flrm is not None
+    await add_checkin(bot.db, vanna.id, flrm.id, SEPTEMBER, {"area_ha": 10, "threat": "fire"})
     funder = bot.user(6005, "Fiona", language_code="en")
     await funder.send("/summary last month")
     card = await funder.expect("September 2026")
     text = html.unescape(card.text)
-    assert "31 ha in total" in text
-    assert "Response rate: 67% (2 of 3 partners expected)" in text
+    assert "41 ha in total" in text  # three answers
+    assert "Fire 3" in text
+    # Two answers each: who said what could be worked out, so these are left out.
+    assert "Seedling survival" not in text
+    assert "Monitoring in place" not in text
+    assert "Figures from too few answers to keep partners anonymous are hidden." in text
+    assert "Response rate: 100% (3 of 3 partners expected)" in text
     assert "1 open barrier." in text
     assert "Anonymised: no names and no individual answers." in text
     for named in ("Vanna", "Sokha", "Dara", BARRIER, "Not reported yet"):
