@@ -187,3 +187,21 @@ def test_the_cli_imports_nothing_from_a_bad_file_and_exports_what_it_imported(
     assert main(["export-content", "-o", str(exported)]) == 0
     assert len(read_file(exported).faq) == 6
     assert main(["import", str(exported)]) == 0
+
+
+async def test_control_characters_in_content_are_dropped_before_storing(
+    database: Database,
+) -> None:
+    """TOML's escapes can spell a NUL, which PostgreSQL refuses in text."""
+    await _load_example(database)
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content(_event(title="Site\\u0000 visit\\u0007"), "file"))
+        event = await uow.events.by_slug("meeting")
+    assert event is not None
+    assert event.title["en"] == "Site visit"
+
+
+def test_deeply_nested_toml_is_not_valid_toml() -> None:
+    with pytest.raises(ContentError) as raised:
+        read_content(b"a = " + b"[" * 100_000 + b"]" * 100_000, "deep.toml")
+    assert raised.value.problems == ["deep.toml: not valid TOML: nested too deeply"]

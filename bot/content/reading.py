@@ -10,6 +10,7 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from bot.content.schema import Content
+from bot.i18n import without_controls
 
 MAX_FILE_BYTES = 2_000_000
 
@@ -32,14 +33,28 @@ def read_content(data: bytes, source: str) -> Content:
     if len(data) > MAX_FILE_BYTES:
         raise ContentError([f"{source}: larger than {MAX_FILE_BYTES:,} bytes"])
     try:
-        raw: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
+        raw: dict[str, Any] = _plain(tomllib.loads(data.decode("utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ContentError([f"{source}: not valid TOML: {error}"]) from None
+    except RecursionError:
+        raise ContentError([f"{source}: not valid TOML: nested too deeply"]) from None
     try:
         return Content.model_validate(raw)
     except ValidationError as error:
         problems = [_describe(raw, e["loc"], e["msg"]) for e in error.errors()]
         raise ContentError(list(dict.fromkeys(problems))) from None
+
+
+def _plain(value: Any) -> Any:
+    """Strings without control characters (TOML's escapes allow a NUL, which no database
+    column takes)."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {without_controls(key): _plain(item) for key, item in value.items()}
+    return value
 
 
 def _describe(raw: dict[str, Any], loc: tuple[int | str, ...], message: str) -> str:
