@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 Revision = tuple[object, ...]
 INLINE_TEXTS = 64  # new texts embedded while a partner waits (~10 ms each); more: background
+# Texts a background build embeds per step: a worker thread cannot be interrupted, so a
+# shutdown waits for at most one step (under a second), not the whole build.
+EMBED_STEP = 64
 # Above this many texts (~200 FAQ entries) even re-reading the content and rebuilding the index
 # around a few new texts takes a partner's transaction too long (1.6 s at 18,000 texts): the
 # index then catches up in the background and questions are read with the one before.
@@ -177,6 +180,7 @@ class Understanding:
         async with db.unit_of_work() as uow:
             revision = await _revision(uow)
             content = await self._read_content(uow, revision)
+        await self._embed_stepwise(content.texts)
         index = await asyncio.to_thread(Index, content.texts, self.embedder)
         async with self._lock:
             self._content, self._index, self._indexed = content, index, revision
@@ -205,6 +209,7 @@ class Understanding:
             self._building = asyncio.create_task(self._build(content))
 
     async def _build(self, content: _Content) -> None:
+        await self._embed_stepwise(content.texts)
         index = await asyncio.to_thread(Index, content.texts, self.embedder)
         async with self._lock:
             if self._content is content:  # still the latest
@@ -212,6 +217,16 @@ class Understanding:
             else:  # content changed meanwhile: that revision's build may now be quick
                 self._index = index
         log.info("index ready: %s texts", len(content.texts))
+
+    async def _embed_stepwise(self, texts: Sequence[Text]) -> None:
+        """Embed in short steps, remembered by the embedder, so that cancelling a background
+        build stops it between steps; the index is then built from remembered vectors."""
+        for role in ("query", "passage"):
+            batch = [t.text for t in texts if t.role == role]
+            for start in range(0, len(batch), EMBED_STEP):
+                await asyncio.to_thread(
+                    self.embedder.embed, batch[start : start + EMBED_STEP], role
+                )
 
 
 async def _revision(uow: UnitOfWork) -> Revision:
