@@ -8,7 +8,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.content import ContentError, apply_content, export_content, read_content_file
+from bot.content import (
+    ContentError,
+    check_content,
+    export_content,
+    import_in_steps,
+    read_content_file,
+)
 from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, StartupError, load_settings
 from storage.database import Database
@@ -57,7 +63,9 @@ async def _import(args: argparse.Namespace, settings: Settings) -> None:
     try:
         await database.upgrade()
         async with database.unit_of_work() as uow:
-            counts = await apply_content(uow, content, reminders=settings.reminders)
+            plan = await check_content(uow, content)
+        # In short steps, so a bot running on the same database keeps serving partners.
+        counts = await import_in_steps(database, plan, settings.reminders)
     finally:
         await database.dispose()
     print(

@@ -1,14 +1,26 @@
-"""Content files in chat: an admin sends a TOML content file to import it (all or nothing, with
-every problem named), or asks for the current content with /exportcontent."""
+"""Content files in chat: an admin sends a TOML content file to import it — checked as a whole
+first (every problem named, nothing written if there is one), then written in short steps once
+the admin has been answered, so partners are served meanwhile — or asks for the current content
+with /exportcontent."""
 
 from __future__ import annotations
 
+import logging
+
 from bot.access import Level
-from bot.content import ContentError, apply_content, export_content, read_content
+from bot.content import (
+    ContentError,
+    check_content,
+    export_content,
+    import_in_steps,
+    read_content,
+)
 from bot.content.reading import MAX_FILE_BYTES
 from bot.i18n import N_, escape
 from bot.routing import Command, Route, Upload
 from bot.turn import Turn
+
+log = logging.getLogger(__name__)
 
 SHOWN_PROBLEMS = 20
 
@@ -31,8 +43,7 @@ async def receive_file(turn: Turn) -> None:
     file = await turn.bot.get_file(document.file_id)
     data = bytes(await file.download_as_bytearray())
     try:
-        content = read_content(data, name)
-        counts = await apply_content(turn.uow, content, reminders=turn.services.settings.reminders)
+        plan = await check_content(turn.uow, read_content(data, name))
     except ContentError as error:
         # Every check runs before the first write, so nothing has changed.
         shown = "\n".join(f"• {escape(p)}" for p in error.problems[:SHOWN_PROBLEMS])
@@ -45,6 +56,7 @@ async def receive_file(turn: Turn) -> None:
             + shown
         )
         return
+    counts = plan.counts
     await turn.uow.audit.record(
         "content.imported",
         actor=turn.partner,
@@ -55,13 +67,31 @@ async def receive_file(turn: Turn) -> None:
         events=counts.events,
         faq=counts.faq,
     )
-    parts = [
-        t.ngettext("{n} programme", "{n} programmes", counts.programmes),
-        t.ngettext("{n} landscape", "{n} landscapes", counts.landscapes),
-        t.ngettext("{n} event", "{n} events", counts.events),
-        t.ngettext("{n} FAQ entry", "{n} FAQ entries", counts.faq),
-    ]
-    await turn.reply(t.gettext("Imported: {parts}.", parts=", ".join(parts)))
+    parts = ", ".join(
+        [
+            t.ngettext("{n} programme", "{n} programmes", counts.programmes),
+            t.ngettext("{n} landscape", "{n} landscapes", counts.landscapes),
+            t.ngettext("{n} event", "{n} events", counts.events),
+            t.ngettext("{n} FAQ entry", "{n} FAQ entries", counts.faq),
+        ]
+    )
+    await turn.reply(t.gettext("The file is valid. Importing {parts}…", parts=parts))
+
+    async def write() -> None:
+        try:
+            await import_in_steps(turn.services.db, plan, turn.services.settings.reminders)
+        except Exception:
+            log.exception("importing %s stopped", name)
+            await turn.reply(
+                t.gettext(
+                    "The import stopped before the end. Send the file again to finish it: "
+                    "what was already written is kept."
+                )
+            )
+            return
+        await turn.reply(t.gettext("Imported: {parts}.", parts=parts))
+
+    turn.after_commit(write)
 
 
 async def export_file(turn: Turn) -> None:

@@ -11,7 +11,9 @@ from bot.cli import main
 from bot.content import ContentError, apply_content, export_content, read_content
 from bot.content import read_content_file as read_file
 from storage.database import Database
-from tests.support.bot import EXAMPLE_CONTENT
+from storage.models import Role
+from tests.support.bot import EXAMPLE_CONTENT, BotHarness
+from tests.support.people import add_partner
 
 EVENT = """
 [[events]]
@@ -205,3 +207,35 @@ def test_deeply_nested_toml_is_not_valid_toml() -> None:
     with pytest.raises(ContentError) as raised:
         read_content(b"a = " + b"[" * 100_000 + b"]" * 100_000, "deep.toml")
     assert raised.value.problems == ["deep.toml: not valid TOML: nested too deeply"]
+
+
+def _many_faq(count: int) -> bytes:
+    entries = [
+        f'[[faq]]\nslug = "bulk-{n}"\nprogramme = "flrm"\n'
+        f'question = {{ en = "Bulk question number {n}?" }}\n'
+        f'answer = {{ en = "Answer {n}." }}\n'
+        for n in range(count)
+    ]
+    return "\n".join(entries).encode()
+
+
+async def test_a_file_sent_in_chat_is_written_in_steps_while_partners_are_served(
+    bot: BotHarness,
+) -> None:
+    await add_partner(bot.db, 9000, name="Ada", role=Role.ADMIN)
+    await add_partner(bot.db, 9001, name="Pia")
+    admin = bot.user(9000, "Ada", language_code="en")
+    partner = bot.user(9001, "Pia", language_code="en")
+    await admin.send_document("content.toml", b'[[faq]]\nslug = "x"\nprogramme = "nowhere"\n')
+    await admin.expect("Nothing was imported. Please fix these problems")
+
+    await admin.send_document("content.toml", _many_faq(1500))
+    await admin.expect("The file is valid. Importing 0 programmes, 0 landscapes, 0 events")
+    await partner.send("/help")  # served between the import's steps, not after them
+    await partner.expect("/next")
+    assert not any("Imported:" in m.text for m in bot.api.messages(9000))  # still importing
+    imported = await admin.expect("Imported: 0 programmes", within=60)
+    assert "1,500 FAQ entries" in imported.text
+    async with bot.db.unit_of_work() as uow:
+        faq = {entry.slug for entry in await uow.faq.all()}
+    assert {f"bulk-{n}" for n in range(1500)} <= faq

@@ -5,19 +5,35 @@ check-in template is replaced as a whole; answers already given keep their histo
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.content.reading import ContentError
-from bot.content.schema import DEFAULT, Content, EventEntry, FaqItem, ProgrammeEntry
+from bot.content.schema import (
+    DEFAULT,
+    Content,
+    EventEntry,
+    FaqItem,
+    LandscapeEntry,
+    ProgrammeEntry,
+)
 from bot.content.templates import template_fields
 from bot.reminders import after_change, before
 from bot.settings import ReminderSettings
+from storage.database import Database
 from storage.models import Event, Programme, utcnow
 from storage.uow import UnitOfWork
 
 FALLBACK_LANGUAGE = "en"  # for entries that belong to no programme
+# Entries written per step of a stepwise import: each step is one short transaction (an event
+# also plans its reminders, so fewer of them fit).
+EVENTS_PER_STEP = 10
+FAQ_PER_STEP = 50
+STEP_PAUSE = 0.05  # seconds between steps: SQLite's waiting writers retry every few ms
 
 
 @dataclass(frozen=True)
@@ -80,10 +96,38 @@ class _Check:
         return resolved
 
 
-async def apply_content(
-    uow: UnitOfWork, content: Content, *, reminders: ReminderSettings | None = None
-) -> ImportCounts:
-    """Apply a checked file; with `reminders`, events' reminders follow what changed."""
+@dataclass(frozen=True)
+class ImportPlan:
+    """A file checked against what is stored, ready to write."""
+
+    counts: ImportCounts
+    programmes: list[tuple[str, dict[str, Any]]]
+    landscapes: list[LandscapeEntry]
+    events: list[tuple[str, str | None, list[str], dict[str, Any]]]
+    faq: list[tuple[str, str | None, dict[str, Any]]]
+    templates: list[tuple[str, dict[str, Any]]]
+
+    def steps(self) -> list[Step]:
+        """The writes in order, in steps short enough that no step holds the database for
+        long: programmes and landscapes first (the rest refers to them), then events a few at
+        a time (each plans its reminders), FAQ entries, templates."""
+        steps: list[Step] = [functools.partial(_places, self)]
+        for start in range(0, len(self.events), EVENTS_PER_STEP):
+            part = self.events[start : start + EVENTS_PER_STEP]
+            steps.append(functools.partial(_events, part))
+        for start in range(0, len(self.faq), FAQ_PER_STEP):
+            steps.append(functools.partial(_faq_entries, self.faq[start : start + FAQ_PER_STEP]))
+        if self.templates:
+            steps.append(functools.partial(_templates, self.templates))
+        return steps
+
+
+Step = Callable[[UnitOfWork, "ReminderSettings | None"], Awaitable[None]]
+
+
+async def check_content(uow: UnitOfWork, content: Content) -> ImportPlan:
+    """Check every cross-reference and default-language text; raises ContentError with all
+    the problems found, before anything is written."""
     programmes = {p.slug: p for p in await uow.programmes.all()}
     stored_landscapes = {place.slug: place for place in await uow.places.landscapes()}
     owners = {slug: place.programme.slug for slug, place in stored_landscapes.items()}
@@ -96,18 +140,69 @@ async def apply_content(
     template_rows = [template_fields(check, i, e) for i, e in enumerate(content.checkin_templates)]
     if check.problems:
         raise ContentError(check.problems)
+    counts = ImportCounts(
+        len(content.programmes),
+        len(content.landscapes),
+        len(content.events),
+        len(content.faq),
+        len(content.checkin_templates),
+    )
+    return ImportPlan(
+        counts, programme_rows, list(content.landscapes), event_rows, faq_rows, template_rows
+    )
 
-    for slug, fields in programme_rows:
+
+async def apply_content(
+    uow: UnitOfWork, content: Content, *, reminders: ReminderSettings | None = None
+) -> ImportCounts:
+    """Check a file and apply it in this one unit of work; with `reminders`, events'
+    reminders follow what changed. For small files (tests, the sandbox's demo content)."""
+    plan = await check_content(uow, content)
+    for step in plan.steps():
+        await step(uow, reminders)
+    return plan.counts
+
+
+async def import_in_steps(
+    db: Database,
+    plan: ImportPlan,
+    reminders: ReminderSettings | None,
+    *,
+    pause: float = STEP_PAUSE,
+) -> ImportCounts:
+    """Apply a checked plan one step per unit of work, pausing between steps so partners'
+    updates get the database in between. Every write is keyed by slug: a run cut short
+    (a crash, a lost database) is completed by importing the same file again."""
+    for step in plan.steps():
+        async with db.unit_of_work() as uow:
+            await step(uow, reminders)
+        await asyncio.sleep(pause)
+    return plan.counts
+
+
+async def _places(plan: ImportPlan, uow: UnitOfWork, _reminders: ReminderSettings | None) -> None:
+    programmes = {p.slug: p for p in await uow.programmes.all()}
+    for slug, fields in plan.programmes:
         programmes[slug] = await uow.programmes.upsert(slug, **fields)
-    for entry in content.landscapes:
-        stored_landscapes[entry.slug] = await uow.places.upsert_landscape(
+    for entry in plan.landscapes:
+        await uow.places.upsert_landscape(
             entry.slug,
             programme=programmes[entry.programme],
             name=entry.name,
             country=entry.country,
             timezone=entry.timezone,
         )
-    for slug, programme, landscapes, fields in event_rows:
+
+
+async def _events(
+    rows: list[tuple[str, str | None, list[str], dict[str, Any]]],
+    uow: UnitOfWork,
+    reminders: ReminderSettings | None,
+) -> None:
+    programmes = {p.slug: p for p in await uow.programmes.all()}
+    landscapes = {place.slug: place for place in await uow.places.landscapes()}
+    for slug, programme, places, row in rows:
+        fields = dict(row)
         cancelled = fields.pop("cancelled")
         event = await uow.events.by_slug(slug)
         previous = before(event)
@@ -122,21 +217,28 @@ async def apply_content(
             event.cancelled_at = None
         elif event.cancelled_at is None:
             event.cancelled_at = utcnow()
-        await uow.events.set_landscapes(event, [stored_landscapes[s] for s in landscapes])
+        await uow.events.set_landscapes(event, [landscapes[s] for s in places])
         if reminders is not None:  # plan, re-plan or withdraw the event's reminders
             await after_change(uow, event, previous, reminders, utcnow())
-    for slug, programme, fields in faq_rows:
+
+
+async def _faq_entries(
+    rows: list[tuple[str, str | None, dict[str, Any]]],
+    uow: UnitOfWork,
+    _reminders: ReminderSettings | None,
+) -> None:
+    programmes = {p.slug: p for p in await uow.programmes.all()}
+    for slug, programme, fields in rows:
         programme_id = programmes[programme].id if programme else None
         await uow.faq.upsert(slug, programme_id=programme_id, **fields)
-    for slug, fields in template_rows:
+
+
+async def _templates(
+    rows: list[tuple[str, dict[str, Any]]], uow: UnitOfWork, _reminders: ReminderSettings | None
+) -> None:
+    programmes = {p.slug: p for p in await uow.programmes.all()}
+    for slug, fields in rows:
         await uow.checkins.replace_template(programmes[slug].id, **fields)
-    return ImportCounts(
-        len(content.programmes),
-        len(content.landscapes),
-        len(content.events),
-        len(content.faq),
-        len(content.checkin_templates),
-    )
 
 
 def _programme(check: _Check, index: int, entry: ProgrammeEntry) -> tuple[str, dict[str, Any]]:
