@@ -4,6 +4,9 @@ Each chart is its own matplotlib `Figure` on an Agg canvas — no pyplot, so no 
 state, and renders may run in worker threads. Matplotlib (3.11+) shapes text itself, so Arabic
 joins and runs right to left and Khmer stacks; DejaVu Sans has no Khmer or Hangul, so every
 text falls back to Noto Sans Khmer and Nanum Gothic, which ship as Python packages.
+
+Matplotlib is imported on the first chart, not with the bot: it costs more than a second of
+start-up and tens of megabytes that a bot nobody asks for a chart never needs.
 """
 
 from __future__ import annotations
@@ -15,12 +18,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
 
 # Tried in order for each character: Latin, Greek, Cyrillic and Arabic, then Khmer, then Hangul.
 FONT_FAMILIES = ["DejaVu Sans", "Noto Sans Khmer", "NanumGothic"]
@@ -48,12 +50,16 @@ class Line:
 
 def font(size: str = "medium") -> FontProperties:
     """The fallback chain for every text on a chart, its fonts registered on first use."""
+    from matplotlib.font_manager import FontProperties
+
     _register_fonts()
     return FontProperties(family=FONT_FAMILIES, size=size)
 
 
 @functools.cache
 def _register_fonts() -> None:
+    from matplotlib import font_manager
+
     for path in bundled_fonts():
         font_manager.fontManager.addfont(str(path))
 
@@ -74,6 +80,10 @@ def bundled_fonts() -> list[Path]:
 
 def build_figure(lines: Sequence[Line], text: ChartText) -> Figure:
     """The chart: periods along x (the union of every line's), the indicator up y."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     periods = sorted({period for line in lines for period in line.values})
     position = {period: index for index, period in enumerate(periods)}
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
