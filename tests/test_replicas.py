@@ -244,10 +244,13 @@ async def test_a_cut_lock_connection_hands_over_without_repeats_or_a_burst(
     counts = deliveries_per_chat(api, RECIPIENTS)
     assert sum(n - 1 for n in counts.values()) == 0
     assert len(await final_rows(database_url)) == 2  # both replicas sent part of it
+    # Over any two seconds: both replicas sending at once would show about twice the limit.
+    # (The server sees each send a little early or late, so a one-second window can catch a
+    # send or two more than the pacing allows; over two seconds that stays small.)
     sends = sorted(r.time for r in api.send_log if r.method == "sendMessage")
-    busiest = max(sum(1 for t in sends[i:] if t < start + 1.0) for i, start in enumerate(sends))
-    burst = 2  # the limiter's catch-up allowance (1/20 of a second's worth)
-    assert busiest <= per_second + burst, busiest
+    busiest = max(sum(1 for t in sends[i:] if t < start + 2.0) for i, start in enumerate(sends))
+    allowance = 5  # the limiter's catch-up burst and the arrival jitter
+    assert busiest <= 2 * per_second + allowance, busiest
 
 
 async def _cut_the_sending_lock(database_url: str) -> int:
