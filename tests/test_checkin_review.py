@@ -4,6 +4,7 @@ another reviewed — and cannot touch a check-in of a programme they do not coor
 
 from __future__ import annotations
 
+import asyncio
 import html
 from datetime import UTC, date, datetime
 
@@ -96,10 +97,16 @@ async def test_flag_reaches_the_partner_in_their_language(bot: BotHarness) -> No
     async with bot.db.unit_of_work() as uow:
         coordinator_row = await uow.partners.by_telegram_id(COORDINATOR)
         [flagged] = await uow.audit.recent("checkin.flagged")
-        [delivery] = (await uow.session.scalars(select(Delivery))).all()
     assert coordinator_row is not None
     assert checkin.reviewed_by == coordinator_row.id
     assert flagged.detail == {"checkin": ids["sokha"], "length": len(COMMENT)}
+    # The sender records a send just after Telegram confirms it, so the row may lag the message.
+    for _ in range(100):
+        async with bot.db.unit_of_work() as uow:
+            [delivery] = (await uow.session.scalars(select(Delivery))).all()
+        if delivery.status != "sending":
+            break
+        await asyncio.sleep(0.05)
     assert (delivery.kind, delivery.partner_id, delivery.status) == (
         "review",
         checkin.partner_id,

@@ -60,7 +60,8 @@ class Dispatcher:
             settings.per_second, settings.per_chat_interval, settings.group_per_minute
         )
         self.sender = Sender(bot, self.limits, settings.max_attempts)
-        self.leadership = Leadership(services.db)
+        # Stepping aside for a few polls lets a replica with a healthy connection win the lock.
+        self.leadership = Leadership(services.db, step_aside=3 * settings.poll_seconds)
         self.chunk = max(2 * settings.concurrency, math.ceil(settings.per_second / 5))
         self.flush_size = max(1, math.ceil(settings.per_second / 10))
         self._concurrency = settings.concurrency
@@ -96,12 +97,8 @@ class Dispatcher:
 
     async def drain(self) -> int:
         """Send everything due now (if this replica leads); returns how many rows were handled."""
-        if not await self.leadership.hold():
+        if not await self._leads():
             return 0
-        if self.leadership.new_term:
-            if not await self._take_over():
-                return 0
-            self.leadership.new_term = False
         handled = 0
         while not self._stopping:
             now = self.services.clock()
@@ -113,6 +110,17 @@ class Dispatcher:
         self.limits.forget_idle_chats()
         await self._schedule_next()
         return handled
+
+    async def _leads(self) -> bool:
+        """True while this replica holds the sending lock and has settled its predecessor's
+        claims; asked before every claim, so a new term is noticed even mid-drain."""
+        if not await self.leadership.hold():
+            return False
+        if self.leadership.new_term:
+            if not await self._take_over():
+                return False
+            self.leadership.new_term = False
+        return True
 
     async def _take_over(self) -> bool:
         """Settle the previous sender's claims before sending anything. A sender that is gone
@@ -204,7 +212,7 @@ class Dispatcher:
         sending: set[asyncio.Task[None]] = set()
         try:
             # Asking before every claim stops a sender that lost the lock within one chunk.
-            while not self._stopping and await self.leadership.hold():
+            while not self._stopping and await self._leads():
                 now = self.services.clock()
                 async with self.services.db.unit_of_work() as uow:
                     rows = await uow.deliveries.claim(now, self.chunk, self.owner)

@@ -3,13 +3,15 @@
 On PostgreSQL the sender holds a session-level advisory lock on a connection of its own; if
 that replica dies its connection closes, the lock is released and the next replica to ask
 takes over (fail-over within one poll interval). The sender asks before every claim, so a
-replica whose lock connection was cut stops claiming at once. SQLite runs one process, which
-always leads.
+replica whose lock connection was cut stops claiming at once; it then steps aside for a few
+poll intervals, so a replica whose connection is healthy takes over rather than the one whose
+network just failed. SQLite runs one process, which always leads.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import suppress
 
 from sqlalchemy import text
@@ -25,8 +27,10 @@ LOCK_KEY = 0x4C414E44  # "LAND"
 
 
 class Leadership:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, step_aside: float) -> None:
         self._db = db
+        self._step_aside = step_aside  # seconds without asking after the lock was lost
+        self._lost_at = -step_aside
         self._connection: AsyncConnection | None = None
         self.leading = db.is_sqlite
         # Set when the lock is taken: the new leader must settle its predecessor's claims first.
@@ -43,7 +47,10 @@ class Leadership:
             except DBAPIError:
                 log.warning("lost the connection holding the sending lock")
                 await self._drop()
+                self._lost_at = time.monotonic()
                 return False
+        if time.monotonic() - self._lost_at < self._step_aside:
+            return False
         connection = await self._db.engine.connect()
         connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
         try:
