@@ -15,6 +15,7 @@ from bot.turn import Turn
 from handlers import event_steps as steps
 from handlers.cards import event_card
 from handlers.event_input import read_description, read_end, read_start, read_title, read_where
+from handlers.localized_input import language_in
 from storage.models import Event, Programme
 
 FLOW = "editevent"
@@ -104,7 +105,7 @@ async def on_language(turn: Turn) -> None:
     field = steps.data(turn)["field"]
     await steps.move(turn, "text", language=code)
     t = turn.t
-    text = t.gettext(_TEXT_PROMPTS[field], language=t.language_name(code))
+    text = t.gettext(_TEXT_PROMPTS[field], language=language_in(t, code))
     current = getattr(event, field).get(code)
     if current:
         text += "\n\n" + t.gettext("Now: {text}", text=current)

@@ -44,9 +44,9 @@ def language_picker(turn: Turn, action: str, written: Callable[[str], bool]) -> 
 
 
 def language_in(t: Translator, code: str) -> str:
-    """A language's name in the reader's language ("French" for an English reader)."""
-    name = Locale.parse(code).get_display_name(t.locale) or code
-    return name[:1].upper() + name[1:]
+    """A language's name in the reader's language, cased for the middle of a sentence as the
+    locale writes it: "French" in English, "anglais" in French, "영어" in Korean."""
+    return Locale.parse(code).get_display_name(t.locale) or code
 
 
 def read_text(t: Translator, text: str, limit: int) -> tuple[str | None, str | None]:

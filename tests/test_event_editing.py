@@ -287,7 +287,7 @@ async def test_a_french_title_is_shown_to_french_partners_only(bot: BotHarness) 
     await coordinator.expect_button("✓ English")  # English already has a title
     assert "Français" in coordinator.buttons()
     await coordinator.press("Français")
-    await coordinator.expect("Send the title in Français.")
+    await coordinator.expect("Send the title in French.")  # its name in the reader's language
     await coordinator.send("Journée de la santé des sols")
     await coordinator.expect("Saved.")
     await coordinator.expect("Soil health day")  # the card, in the coordinator's English

@@ -51,6 +51,31 @@ def test_catalog_is_complete_and_keeps_placeholders(language: str) -> None:
             assert set(PLACEHOLDER.findall(strings[0])) == allowed, (msgid, strings[0])
 
 
+# Telegram makes "/start" tappable only when no letter follows it: «/start를» is plain text.
+GLUED_COMMAND = re.compile(r"(?<![<\w/])/[a-z_]+(?![A-Za-z0-9_])(?=\w)")
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_no_command_is_glued_to_a_letter(language: str) -> None:
+    glued = []
+    if language in TRANSLATED:  # English is the source: its strings are the msgids
+        for message in _catalog(language):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            glued += [hit for text in strings for hit in GLUED_COMMAND.findall(text or "")]
+    else:
+        for message in read_po((locales_dir() / "messages.pot").open("rb")):
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            glued += [hit for text in ids for hit in GLUED_COMMAND.findall(text or "")]
+    for path in (ROOT / "locales").glob(f"{language}/*.toml"):
+        glued += GLUED_COMMAND.findall(path.read_text(encoding="utf-8"))
+    assert not glued, glued
+
+
+def test_no_command_is_glued_to_a_letter_in_the_example_content() -> None:
+    text = (ROOT / "examples" / "content.toml").read_text(encoding="utf-8")
+    assert not GLUED_COMMAND.findall(text)
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_each_language_really_loads(language: str) -> None:
     """Babel falls back to NullTranslations silently; prove the catalog answers."""
