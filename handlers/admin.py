@@ -1,9 +1,10 @@
 """Admin tools: /grant and /revoke the coordinator role (by @username, Telegram id, or picked
-from a list), and /invite links that pre-fill a newcomer's landscape, kind and role."""
+from a list; confirmed with a button and undoable for a few minutes), and /invite links that
+pre-fill a newcomer's landscape, kind and role."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.access import Level
 from bot.callbacks import InvalidCallback
@@ -16,6 +17,7 @@ from handlers import profile_steps as steps
 from storage.models import Partner, Role, StakeholderType
 
 PICKER_PAGE = 8
+UNDO_MINUTES = 10  # long enough to notice the wrong María; short enough to mean "just now"
 INVITE_USES = 100
 INVITE_DAYS = 30
 FLOW = "invite"
@@ -66,13 +68,46 @@ async def _find(turn: Turn, who: str) -> Partner | None:
 
 
 async def _apply(turn: Turn, target: Partner, role: Role) -> None:
+    """Ask before changing a role: a mistyped id or a mis-tap should change nothing."""
+    if not await _changeable(turn, target, role):
+        return
+    t = turn.t
+    question = (
+        t.gettext(
+            "Make {who} a coordinator? They will be able to review check-ins, send "
+            "broadcasts and manage events.",
+            who=_describe(turn, target),
+        )
+        if role == Role.COORDINATOR
+        else t.gettext(
+            "Take the coordinator role from {who}? They will keep their check-ins and use "
+            "the partner tools again.",
+            who=_describe(turn, target),
+        )
+    )
+    yes = (
+        t.gettext("✅ Yes, make them a coordinator")
+        if role == Role.COORDINATOR
+        else t.gettext("✅ Yes, take the role away")
+    )
+    await turn.settle(
+        question,
+        [
+            [turn.button(yes, "adm.yes", target.id, role)],
+            [turn.button(t.gettext("Cancel"), "adm.no")],
+        ],
+    )
+
+
+async def _changeable(turn: Turn, target: Partner, role: Role) -> bool:
+    """False, after saying why, when the change is not allowed or already made."""
     t = turn.t
     name = target.name or "?"
     if target.role == Role.ADMIN:
         await turn.settle(
             t.gettext("{name} is an admin; admins are set in the configuration.", name=name)
         )
-        return
+        return False
     if target.role == role:
         text = (
             t.gettext("{name} is already a coordinator.", name=name)
@@ -80,7 +115,55 @@ async def _apply(turn: Turn, target: Partner, role: Role) -> None:
             else t.gettext("{name} is not a coordinator.", name=name)
         )
         await turn.settle(text)
+        return False
+    return True
+
+
+async def on_confirm(turn: Turn) -> None:
+    target, role = await _target(turn)
+    if not await _changeable(turn, target, role):
         return
+    previous = Role(target.role)
+    await _set_role(turn, target, role)
+    minute = _minute(turn.services.clock())
+    undo = turn.button(turn.t.gettext("↩ Undo"), "adm.undo", target.id, previous, minute)
+    await turn.settle(_done_text(turn, target, role), [[undo]])
+
+
+async def on_cancel(turn: Turn) -> None:
+    await turn.settle(turn.t.gettext("Cancelled."))
+
+
+async def on_undo(turn: Turn) -> None:
+    """Put the role back, if it is still the one just set and the undo window is open."""
+    target, previous = await _target(turn)
+    if _minute(turn.services.clock()) - turn.arg_int(2) > UNDO_MINUTES:
+        await turn.settle(
+            turn.t.ngettext(
+                "It is too late to undo that ({n} minute has passed). Use /grant or /revoke "
+                "instead.",
+                "It is too late to undo that ({n} minutes have passed). Use /grant or /revoke "
+                "instead.",
+                UNDO_MINUTES,
+            )
+        )
+        return
+    if target.role == previous or target.role == Role.ADMIN:
+        raise InvalidCallback("role changed since")
+    await _set_role(turn, target, previous)
+    await turn.settle(_done_text(turn, target, previous))
+
+
+async def _target(turn: Turn) -> tuple[Partner, Role]:
+    """The partner and role named by a confirm or undo button; signed, but checked again."""
+    target = await turn.uow.partners.get(turn.arg_int(0))
+    role = turn.arg(1)
+    if target is None or not target.registered or role not in {Role.PARTNER, Role.COORDINATOR}:
+        raise InvalidCallback("partner or role")
+    return target, Role(role)
+
+
+async def _set_role(turn: Turn, target: Partner, role: Role) -> None:
     previous = target.role
     target.role = role
     await turn.uow.audit.record(
@@ -91,13 +174,19 @@ async def _apply(turn: Turn, target: Partner, role: Role) -> None:
         before=previous,
         after=role,
     )
-    text = (
-        t.gettext("{name} is now a coordinator.", name=name)
-        if role == Role.COORDINATOR
-        else t.gettext("{name} is no longer a coordinator.", name=name)
-    )
-    await turn.settle(text)
     await _tell(turn, target, role)
+
+
+def _done_text(turn: Turn, target: Partner, role: Role) -> str:
+    name = target.name or "?"
+    if role == Role.COORDINATOR:
+        return turn.t.gettext("{name} is now a coordinator.", name=name)
+    return turn.t.gettext("{name} is no longer a coordinator.", name=name)
+
+
+def _minute(moment: datetime) -> int:
+    """Whole minutes since the epoch: a compact timestamp for a signed button."""
+    return int(moment.timestamp() // 60)
 
 
 async def _tell(turn: Turn, target: Partner, role: Role) -> None:
@@ -263,6 +352,9 @@ ROUTES: tuple[Route, ...] = (
     Button("adm.revoke", on_pick, Level.ADMIN),
     Button("adm.grantpage", on_picker_page, Level.ADMIN),
     Button("adm.revokepage", on_picker_page, Level.ADMIN),
+    Button("adm.yes", on_confirm, Level.ADMIN),
+    Button("adm.no", on_cancel, Level.ADMIN),
+    Button("adm.undo", on_undo, Level.ADMIN),
     Button("inv.land", on_invite_landscape, Level.ADMIN, (FLOW, "landscape")),
     Button("inv.kind", on_invite_kind, Level.ADMIN, (FLOW, "kind")),
     Button("inv.role", on_invite_role, Level.ADMIN, (FLOW, "role")),

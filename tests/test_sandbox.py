@@ -74,6 +74,8 @@ async def test_an_admin_grants_a_coordinator_in_the_sandbox(tmp_path: Path) -> N
         await terminal.until("Who should become a coordinator?")
         await terminal.until("María Quispe")  # a demo partner
         await terminal.type("#1")
+        await terminal.until("a coordinator? They will be able to")
+        await terminal.type("#1")
         await terminal.until("is now a coordinator.")
         await _quit(terminal)
     finally:
