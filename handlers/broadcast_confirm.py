@@ -11,7 +11,7 @@ from bot.i18n import Html
 from bot.turn import Turn
 from handlers import broadcast_audience as audience
 from handlers import broadcast_views as views
-from handlers.event_input import read_start
+from handlers.event_input import TYPED_EXAMPLE, read_start
 from handlers.event_steps import move, typed
 from handlers.localized_input import language_in
 from handlers.profile_steps import zone_label
@@ -25,11 +25,12 @@ async def ask_schedule(turn: Turn) -> None:
     t = turn.t
     await turn.settle(
         t.ngettext(
-            "When should it go out? Press “Send now”, or send a date and time as "
-            "YYYY-MM-DD HH:MM ({zone}) within the next {n} day.",
-            "When should it go out? Press “Send now”, or send a date and time as "
-            "YYYY-MM-DD HH:MM ({zone}) within the next {n} days.",
+            "When should it go out? Press “Send now”, or send a day and time within the next "
+            "{n} day, for example “{example}” (time in {zone}).",
+            "When should it go out? Press “Send now”, or send a day and time within the next "
+            "{n} days, for example “{example}” (time in {zone}).",
             SCHEDULE_DAYS_MAX,
+            example=t.gettext(TYPED_EXAMPLE),
             zone=zone_label(t.timezone, turn.services.clock()),
         ),
         [[turn.button(t.gettext("Send now"), "bc.now")]],

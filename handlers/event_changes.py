@@ -12,9 +12,10 @@ from bot.i18n import N_
 from bot.reminders import replan_after_move
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
+from handlers import event_start
 from handlers import event_steps as steps
 from handlers.cards import event_card
-from handlers.event_input import read_description, read_end, read_start, read_title, read_where
+from handlers.event_input import read_description, read_end, read_title, read_where
 from handlers.localized_input import language_in
 from storage.models import Event, Programme
 
@@ -81,8 +82,8 @@ async def on_field(turn: Turn) -> None:
     t = turn.t
     if field == "time":
         await steps.move(turn, "start")
-        now = turn.services.clock()
-        await turn.settle(steps.start_question(t, event.timezone, now))
+        question = event_start.start_question(t, event.timezone, turn.services.clock())
+        await turn.settle(question, event_start.day_keyboard(turn, event.timezone, "ee.day"))
     elif field == "landscapes":
         programme = await _programme_of(turn, event)
         chosen = [landscape.id for landscape in event.landscapes]
@@ -138,12 +139,18 @@ async def on_start(turn: Turn) -> None:
     event = await steps.flow_event(turn)
     if event is None:
         return
-    read = await steps.typed(turn, read_start, event.timezone, turn.services.clock())
+    read = await event_start.typed_start(turn, event.timezone)
     if read is None:
         return
     start, zone = read
     await steps.move(turn, "length", starts=start.isoformat(), zone=zone)
     await turn.reply(steps.length_question(turn.t), steps.length_keyboard(turn, "ee.len"))
+
+
+async def on_day(turn: Turn) -> None:
+    event = await steps.flow_event(turn)
+    if event is not None:
+        await event_start.on_day(turn, event.timezone)
 
 
 async def on_length_button(turn: Turn) -> None:
@@ -268,6 +275,8 @@ ROUTES: tuple[Route, ...] = (
     Button("ee.lang", on_language, COORDINATOR, _at("lang")),
     Step(FLOW, "text", on_text, COORDINATOR),
     Step(FLOW, "start", on_start, COORDINATOR),
+    Button("ee.day", on_day, COORDINATOR, _at("start")),
+    Step(FLOW, event_start.TIME_STEP, on_start, COORDINATOR),
     Button("ee.len", on_length_button, COORDINATOR, _at("length")),
     Step(FLOW, "length", on_end, COORDINATOR),
     Button("ee.land", on_landscape_toggle, COORDINATOR, _at("landscapes")),

@@ -7,19 +7,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from babel.dates import get_timezone_location
+
 from bot.access import Level, manages
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_
 from bot.reminders import plan_reminders
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
+from handlers import event_start
 from handlers import event_steps as steps
 from handlers.cards import event_card, programme_name
-from handlers.event_input import read_description, read_end, read_start, read_title, read_where
+from handlers.event_input import read_description, read_end, read_title, read_where
 from storage.models import Event, Landscape, Programme
 
 FLOW = "newevent"
 EVERYONE = 0  # the programme button for partnership-wide events
+ZONES_SHOWN = 3  # in the preview; more are counted
 
 
 async def new_event(turn: Turn) -> None:
@@ -102,11 +106,17 @@ async def on_title(turn: Turn) -> None:
     if title is None:
         return
     await steps.move(turn, "start", title=title)
-    await turn.reply(steps.start_question(turn.t, await _default_zone(turn), turn.services.clock()))
+    zone = await _default_zone(turn)
+    question = event_start.start_question(turn.t, zone, turn.services.clock())
+    await turn.reply(question, event_start.day_keyboard(turn, zone, "ne.day"))
+
+
+async def on_day(turn: Turn) -> None:
+    await event_start.on_day(turn, await _default_zone(turn))
 
 
 async def on_start(turn: Turn) -> None:
-    read = await steps.typed(turn, read_start, await _default_zone(turn), turn.services.clock())
+    read = await event_start.typed_start(turn, await _default_zone(turn))
     if read is None:
         return
     start, zone = read
@@ -156,10 +166,34 @@ async def _preview(turn: Turn, description: str | None) -> None:
     t = turn.t
     text = t.gettext("This is how partners will see it:") + "\n\n"
     text += event_card(t, event, turn.services.clock())
+    text += await _audience_times(turn, event)
     keyboard = [
         [turn.button(t.gettext("Save"), "ne.save"), turn.button(t.gettext("Cancel"), "ne.stop")]
     ]
     await turn.settle(text, keyboard)
+
+
+async def _audience_times(turn: Turn, event: Event) -> str:
+    """The start in the time zones of the partners the event reaches, most partners first."""
+    t, services = turn.t, turn.services
+    default = services.settings.locale.default_timezone
+    found = await turn.uow.events.audience_zones(event)
+    zones = list(dict.fromkeys(zone or default for zone in found))
+    if not zones:
+        return ""
+    lines = ["", "", t.gettext("Partners will see the start as:")]
+    for zone in zones[:ZONES_SHOWN]:
+        local = services.catalogs.translator(t.language, zone).when(event.starts_at)
+        city = (
+            ""
+            if zone.startswith("Etc/") or zone == "UTC"
+            else get_timezone_location(zone, t.locale, return_city=True)
+        )
+        lines.append(f"• {local} — {city}" if city else f"• {local}")
+    if len(zones) > ZONES_SHOWN:
+        more = len(zones) - ZONES_SHOWN
+        lines.append(t.ngettext("and {n} more time zone", "and {n} more time zones", more))
+    return "\n".join(lines)
 
 
 async def on_save(turn: Turn) -> None:
@@ -255,6 +289,8 @@ ROUTES: tuple[Route, ...] = (
     Button("ne.landall", on_whole_programme, COORDINATOR, _at("landscapes")),
     Step(FLOW, "title", on_title, COORDINATOR),
     Step(FLOW, "start", on_start, COORDINATOR),
+    Button("ne.day", on_day, COORDINATOR, _at("start")),
+    Step(FLOW, event_start.TIME_STEP, on_start, COORDINATOR),
     Button("ne.len", on_length_button, COORDINATOR, _at("length")),
     Step(FLOW, "length", on_end, COORDINATOR),
     Step(FLOW, "where", on_where, COORDINATOR),

@@ -196,13 +196,6 @@ def in_order(programme: Programme, ids: Sequence[int]) -> list[Landscape]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def start_question(t: Translator, zone: str, now: datetime) -> str:
-    return t.gettext(
-        "When does it start? Send the date and time as YYYY-MM-DD HH:MM (time in {zone}).",
-        zone=profile_steps.zone_label(zone, now),
-    )
-
-
 def length_question(t: Translator) -> str:
     return t.gettext(
         "How long does it last? Choose below, or send the end time as HH:MM or YYYY-MM-DD HH:MM."

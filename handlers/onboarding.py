@@ -17,6 +17,7 @@ from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers import profile_steps as steps
 from handlers.menu import main_menu
+from handlers.typed_zones import read_timezone
 from storage.models import Conversation, Invite, Partner, Role, StakeholderType
 
 FLOW = "onboarding"
@@ -224,7 +225,7 @@ async def on_landscapes_done(turn: Turn) -> None:
 
 
 async def on_timezone_button(turn: Turn) -> None:
-    zone = steps.read_timezone(turn.arg())
+    zone = read_timezone(turn.arg())
     if zone is None:
         raise InvalidCallback("zone")
     assert turn.conversation is not None
@@ -232,7 +233,7 @@ async def on_timezone_button(turn: Turn) -> None:
 
 
 async def on_timezone_text(turn: Turn) -> None:
-    zone = steps.read_timezone(turn.text)
+    zone = read_timezone(turn.text)
     assert turn.conversation is not None
     if zone is None:
         await turn.reply(steps.unknown_timezone(turn.t))

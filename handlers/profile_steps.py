@@ -3,8 +3,6 @@ landscapes, time zone — with their keyboards and validation, shared by onboard
 
 from __future__ import annotations
 
-import functools
-import re
 import unicodedata
 import zoneinfo
 from collections.abc import Sequence
@@ -169,39 +167,13 @@ def _read_bounded(
     return value, None
 
 
-_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?00)?$", re.IGNORECASE)
-
-
-def read_timezone(text: str) -> str | None:
-    """An IANA zone ("asia/phnom_penh", "Phnom Penh") or a whole-hour offset ("UTC+7")."""
-    value = text.strip()
-    match = _OFFSET.match(value)
-    if match:
-        hours = int(match.group(2))
-        if hours > 14:
-            return None
-        if hours == 0:
-            return "Etc/UTC"
-        # The Etc/GMT zones have POSIX signs: UTC+7 is Etc/GMT-7.
-        return f"Etc/GMT{'-' if match.group(1) == '+' else '+'}{hours}"
-    if value.upper() in {"UTC", "GMT"}:
-        return "Etc/UTC"
-    wanted = value.replace(" ", "_").lower()
-    zones = _zones_by_lower_name()
-    if wanted in zones:
-        return zones[wanted]
-    by_city = [zone for key, zone in zones.items() if key.rsplit("/", 1)[-1] == wanted]
-    return by_city[0] if len(by_city) == 1 else None
-
-
-@functools.cache
-def _zones_by_lower_name() -> dict[str, str]:
-    return {zone.lower(): zone for zone in zoneinfo.available_timezones()}
-
-
 def zone_label(zone: str, at: datetime) -> str:
-    """ "Asia/Phnom Penh (UTC+7)": the offset at `at`, since daylight saving moves it."""
-    return f"{zone.replace('_', ' ')} ({utc_offset(zoneinfo.ZoneInfo(zone), at)})"
+    """ "Asia/Phnom Penh (UTC+7)": the offset at `at`, since daylight saving moves it. A zone
+    that is only an offset (UTC, Etc/GMT-7, whose sign is POSIX's) shows the offset alone."""
+    offset = utc_offset(zoneinfo.ZoneInfo(zone), at)
+    if zone in {"UTC", "GMT"} or zone.startswith("Etc/"):
+        return offset
+    return f"{zone.replace('_', ' ')} ({offset})"
 
 
 def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> Keyboard:

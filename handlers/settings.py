@@ -12,6 +12,7 @@ from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers import onboarding
 from handlers import profile_steps as steps
+from handlers.typed_zones import read_timezone
 from storage.models import Partner
 
 FLOW = "settings"
@@ -129,7 +130,7 @@ async def on_language(turn: Turn) -> None:
 
 
 async def on_timezone_button(turn: Turn) -> None:
-    zone = steps.read_timezone(turn.arg())
+    zone = read_timezone(turn.arg())
     if zone is None:
         raise InvalidCallback("zone")
     partner = _partner(turn)
@@ -138,7 +139,7 @@ async def on_timezone_button(turn: Turn) -> None:
 
 
 async def on_timezone_text(turn: Turn) -> None:
-    zone = steps.read_timezone(turn.text)
+    zone = read_timezone(turn.text)
     if zone is None:
         await turn.reply(steps.unknown_timezone(turn.t))
         return

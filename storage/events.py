@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import exists, false, func, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +19,8 @@ from storage.models import (
     PartnerLandscape,
     PartnerStatus,
 )
+
+Columns = TypeVarTuple("Columns")
 
 
 @dataclass(frozen=True)
@@ -86,33 +88,15 @@ class Events:
     async def audience(self, event: Event) -> list[int]:
         """The registered, active partners an event is for (its reminders' recipients): in its
         landscapes, else its programme, else anywhere; of its stakeholder types and roles."""
-        query = select(Partner.id).where(
-            Partner.joined_at.is_not(None),
-            Partner.status == PartnerStatus.ACTIVE,
-            Partner.telegram_id.is_not(None),
-        )
-        if event.landscapes:
-            landscape_ids = [landscape.id for landscape in event.landscapes]
-            query = query.where(
-                Partner.id.in_(
-                    select(PartnerLandscape.partner_id).where(
-                        PartnerLandscape.landscape_id.in_(landscape_ids)
-                    )
-                )
-            )
-        elif event.programme_id is not None:
-            query = query.where(
-                Partner.id.in_(
-                    select(PartnerLandscape.partner_id)
-                    .join(Landscape, Landscape.id == PartnerLandscape.landscape_id)
-                    .where(Landscape.programme_id == event.programme_id)
-                )
-            )
-        if event.audience:
-            query = query.where(Partner.stakeholder_type.in_(list(event.audience)))
-        if event.audience_roles:
-            query = query.where(Partner.role.in_(list(event.audience_roles)))
+        query = _audience_of(event, select(Partner.id))
         return list(await self._session.scalars(query.order_by(Partner.id)))
+
+    async def audience_zones(self, event: Event) -> list[str | None]:
+        """The time zones of an event's audience, most partners first (None: not chosen)."""
+        count = func.count(Partner.id)
+        query = _audience_of(event, select(Partner.timezone, count)).group_by(Partner.timezone)
+        rows = await self._session.execute(query.order_by(count.desc(), Partner.timezone))
+        return [zone for zone, _ in rows]
 
     async def add(self, event: Event, landscapes: Sequence[Landscape]) -> Event:
         event.landscapes = list(landscapes)
@@ -147,3 +131,34 @@ def _visible_to(viewer: Viewer) -> Any:
 
 def _in_audience(event: Event, viewer: Viewer) -> bool:
     return not event.audience or viewer.stakeholder_type in event.audience
+
+
+def _audience_of(event: Event, query: Select[*Columns]) -> Select[*Columns]:
+    """`query` limited to the partners `event` is for (see EventRepository.audience)."""
+    query = query.where(
+        Partner.joined_at.is_not(None),
+        Partner.status == PartnerStatus.ACTIVE,
+        Partner.telegram_id.is_not(None),
+    )
+    if event.landscapes:
+        landscape_ids = [landscape.id for landscape in event.landscapes]
+        query = query.where(
+            Partner.id.in_(
+                select(PartnerLandscape.partner_id).where(
+                    PartnerLandscape.landscape_id.in_(landscape_ids)
+                )
+            )
+        )
+    elif event.programme_id is not None:
+        query = query.where(
+            Partner.id.in_(
+                select(PartnerLandscape.partner_id)
+                .join(Landscape, Landscape.id == PartnerLandscape.landscape_id)
+                .where(Landscape.programme_id == event.programme_id)
+            )
+        )
+    if event.audience:
+        query = query.where(Partner.stakeholder_type.in_(list(event.audience)))
+    if event.audience_roles:
+        query = query.where(Partner.role.in_(list(event.audience_roles)))
+    return query

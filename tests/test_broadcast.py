@@ -103,7 +103,8 @@ async def test_every_answer_is_checked_before_a_broadcast_is_scheduled(bot: BotH
 
     # Times that cannot be used: unreadable, impossible, past, too far ahead.
     for typed, hint in (
-        ("next tuesday", "I couldn't read that as a date and time"),
+        ("next tuesday", "Please send the day and the time together"),
+        ("soon-ish", "I couldn't read that as a date and time"),
         ("2026-02-30 10:00", "There is no such date or time"),
         ("2020-01-01 10:00", "That time has already passed"),
         (local_time(61, 10)[0], "please choose a time within 60 days"),
