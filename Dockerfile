@@ -12,9 +12,8 @@ COPY locales ./locales
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim
-# Catalogs (.po) ship inside the package and load at start: nothing to compile here.
+# Catalogs (.po) and the example content ship inside the package: nothing else to copy.
 COPY --from=build /install /usr/local
-COPY examples /app/examples
 RUN useradd --system --uid 10001 --home-dir /data --create-home bot
 USER bot
 WORKDIR /data

@@ -11,7 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import build_services
-from bot.content import apply_content, read_content_file
+from bot.content import apply_content, read_content
+from bot.examples import example_content
 from bot.reminders import plan_reminders
 from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
@@ -28,7 +29,6 @@ from storage.uow import UnitOfWork
 
 # Only the local server knows this token; it must merely have the shape of a real one.
 SANDBOX_TOKEN = "100000001:sandbox-token-for-the-local-bot-api"  # noqa: S105
-EXAMPLE_CONTENT = Path(__file__).parents[2] / "examples" / "content.toml"
 USERS = {
     "partner": (424242, "Partner"),
     "coordinator": (2000, "Coordinator"),
@@ -92,9 +92,9 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
 
 
 async def _load_demo(uow: UnitOfWork, reminders: ReminderSettings) -> None:
-    if EXAMPLE_CONTENT.exists():
-        await apply_content(uow, read_content_file(EXAMPLE_CONTENT), reminders=reminders)
-        await _upcoming_meeting(uow, reminders)
+    content = read_content(example_content().read_bytes(), "the example content")
+    await apply_content(uow, content, reminders=reminders)
+    await _upcoming_meeting(uow, reminders)
     for profile in DEMO_PARTNERS:
         await _register(uow, profile)
 

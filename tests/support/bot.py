@@ -20,7 +20,7 @@ from storage.models import utcnow
 from tests.support.chat import ChatUser
 
 TOKEN = "123456789:AAHtest-token-for-the-local-bot-api-0"
-EXAMPLE_CONTENT = Path(__file__).parents[2] / "examples" / "content.toml"
+EXAMPLE_CONTENT = Path(__file__).parents[2] / "bot" / "examples" / "content.toml"
 
 
 class BotHarness:
