@@ -137,6 +137,7 @@ async def run(question_count: int, entry_count: int) -> None:
                           "base_file_url": api.base_file_url},
                 database={"url": f"sqlite+aiosqlite:///{directory}/bench.db"},
                 logging={"level": "WARNING"},
+                health={"enabled": False},
             )  # fmt: skip
             services = build_services(settings)
             await services.db.upgrade()

@@ -21,8 +21,10 @@ def test_the_wheel_carries_the_example_content(tmp_path: Path) -> None:
     )  # fmt: skip
     (wheel,) = tmp_path.glob("landscape_bot-*.whl")
     with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
         shipped = archive.read("bot/examples/content.toml")
     assert shipped == example_content().read_bytes()
+    assert "bot/ops/server.py" in names
 
 
 def test_the_example_content_is_found_as_package_data() -> None:

@@ -19,6 +19,7 @@ from bot.sandbox.api_server import LocalBotApi
 from bot.sandbox.terminal import chat_in_terminal
 from bot.settings import (
     AccessSettings,
+    HealthSettings,
     ReminderSettings,
     Settings,
     TelegramSettings,
@@ -59,6 +60,8 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
                     token=SANDBOX_TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
                 ),
                 "webhook": WebhookSettings(),
+                # Several sandboxes may run on one machine; none needs a health port.
+                "health": HealthSettings(enabled=False),
                 "database": settings.database.model_copy(update={"url": database}),
                 "access": AccessSettings(admins=[USERS["admin"][0]]),
             }
