@@ -4,23 +4,32 @@
 
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+# Dependencies first, from pyproject.toml alone: this layer is rebuilt only when they change,
+# not on every change to the code.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+    && pip install --no-cache-dir --prefix=/install -r requirements.txt
+COPY README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY locales ./locales
-RUN pip install --no-cache-dir --prefix=/install .
+RUN pip install --no-cache-dir --no-deps --prefix=/install .
 
 FROM python:3.11-slim
-# Catalogs (.po) ship inside the package and load at start: nothing to compile here.
+# Catalogs (.po) and the example content ship inside the package: nothing else to copy.
 COPY --from=build /install /usr/local
-COPY examples /app/examples
 RUN useradd --system --uid 10001 --home-dir /data --create-home bot
 USER bot
 WORKDIR /data
 ENV PYTHONUNBUFFERED=1 \
     LANDSCAPE_BOT_DATABASE__URL=sqlite+aiosqlite:////data/landscape-bot.db
-# Webhook mode listens here; GET /healthz tells a load balancer whether the bot is healthy.
-EXPOSE 8080
+# Webhook mode listens on 8080 (GET /healthz there too, for a load balancer). Health,
+# readiness and metrics listen on 8081, on 127.0.0.1 unless LANDSCAPE_BOT_HEALTH__LISTEN=0.0.0.0
+# (for a Prometheus outside the container).
+EXPOSE 8080 8081
+# The slim image has no curl: Python asks. Start-up (migrations, the model) may take a minute.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('LANDSCAPE_BOT_HEALTH__PORT', '8081') + '/healthz', timeout=4)"]
 ENTRYPOINT ["landscape-bot"]
 CMD ["run"]

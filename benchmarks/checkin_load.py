@@ -28,7 +28,7 @@ from storage.models import Cadence, Partner, PartnerLandscape, Role, Stakeholder
 from tests.support.checkin_data import QUESTIONS, random_answers
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-EXAMPLE = Path(__file__).parents[1] / "examples" / "content.toml"
+EXAMPLE = Path(__file__).parents[1] / "bot" / "examples" / "content.toml"
 LATEST_PERIOD = date(2026, 3, 1)
 JOINED = datetime(2010, 1, 1, tzinfo=UTC)
 RESPONSE_RATE = 0.9  # of partners, each month

@@ -28,7 +28,7 @@ from storage.models import FaqEntry, PartnerStatus, Role, StakeholderType, utcno
 from storage.uow import UnitOfWork
 
 TOKEN = "100000002:benchmark-token-for-the-local-bot-api"  # noqa: S105
-EXAMPLE = Path(__file__).parents[1] / "examples" / "content.toml"
+EXAMPLE = Path(__file__).parents[1] / "bot" / "examples" / "content.toml"
 LANGUAGES = ("en", "fr", "es", "ar", "km", "ko")
 # Words to build distinct, plausible FAQ questions from, per language.
 TOPICS = {
@@ -137,6 +137,7 @@ async def run(question_count: int, entry_count: int) -> None:
                           "base_file_url": api.base_file_url},
                 database={"url": f"sqlite+aiosqlite:///{directory}/bench.db"},
                 logging={"level": "WARNING"},
+                health={"enabled": False},
             )  # fmt: skip
             services = build_services(settings)
             await services.db.upgrade()

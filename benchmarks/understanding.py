@@ -2,7 +2,7 @@
 matcher it replaced in the same table.
 
 The questions are benchmarks/questions/*.toml (written blind, see their header); the bot's
-content is examples/content.toml, imported into a fresh SQLite database. Each question is read
+content is bot/examples/content.toml, imported into a fresh SQLite database. Each question is read
 by the real `Understanding` as a partner who may see every event. Run:
 
     .venv/bin/python -m benchmarks.understanding [--split test] [--by-intent] [--misses]
@@ -45,7 +45,7 @@ from storage.database import Database
 
 ROOT = Path(__file__).parents[1]
 QUESTIONS = ROOT / "benchmarks" / "questions"
-EXAMPLE = ROOT / "examples" / "content.toml"
+EXAMPLE = ROOT / "bot" / "examples" / "content.toml"
 TODAY = date(2026, 12, 7)
 SPLITS = ("dev", "test", "second_writer_en")
 

@@ -115,7 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(action=_db_upgrade)
 
     content = commands.add_parser("import", parents=[common], help="import programme content")
-    content.add_argument("file", type=Path, help="a TOML content file, e.g. examples/content.toml")
+    content.add_argument(
+        "file", type=Path, help="a TOML content file, e.g. bot/examples/content.toml"
+    )
     content.set_defaults(action=_import)
 
     export = commands.add_parser(

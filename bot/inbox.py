@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram import Bot, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
+from bot.ops.metrics import update_type
 from bot.pipeline import Pipeline, Refused
 from bot.replies import ReplySender, reply_rows
 from bot.services import Services
@@ -113,7 +114,7 @@ class Inbox:
 
     async def _handle_next(self, chat_id: int) -> bool:
         """Handle the chat's earliest waiting update; False when none is waiting."""
-        services = self.services
+        services, metrics = self.services, self.services.metrics
         taken: tuple[int, Update] | None = None  # (row id, update): the row expires on rollback
         try:
             async with services.db.unit_of_work() as uow:
@@ -121,6 +122,7 @@ class Inbox:
                 row = await uow.inbox.next_waiting(self.bot_id, chat_id)
                 if row is None:
                     return False
+                kind, arrived = update_type(row.body), row.received_at
                 taken = (row.id, Update.de_json(row.body, self.bot))
                 turn = await self.pipeline.handle(taken[1], self.bot, uow)
                 await uow.inbox.mark_handled(row.id, services.clock())
@@ -130,16 +132,21 @@ class Inbox:
             assert taken is not None
             await self._set_aside(chat_id, taken[0])
             await self._answer(refused.turn)
+            metrics.updates.labels(kind, "refused").inc()
             return True
         except Exception as error:
             if is_outage(error) or taken is None:
                 raise
-            await self._failed(chat_id, *taken, error)
+            metrics.handler_errors.inc()
+            if await self._failed(chat_id, *taken, error):
+                metrics.updates.labels(kind, "failed").inc()
             return True
         if turn is not None:
             await self._answer(turn)
             await self.replies.deliver(rows)
+            metrics.reply_latency.observe((services.clock() - arrived).total_seconds())
             await self._run_after(turn)
+        metrics.updates.labels(kind, "handled").inc()
         return True
 
     async def _store_replies(self, turn: Turn | None) -> list[Reply]:
@@ -180,14 +187,16 @@ class Inbox:
             await uow.inbox.lock_chat(chat_id)
             await uow.inbox.mark_handled(row_id, self.services.clock())
 
-    async def _failed(self, chat_id: int, row_id: int, update: Update, error: Exception) -> None:
+    async def _failed(self, chat_id: int, row_id: int, update: Update, error: Exception) -> bool:
+        """Count a handler's failure; True when the update is given up on (apologised for)."""
         log.error("update %s of chat %s failed", update.update_id, chat_id, exc_info=error)
         async with self.services.db.unit_of_work() as uow:
             failures = await uow.inbox.record_failure(row_id)
             if failures < MAX_FAILURES:
-                return
+                return False
             await uow.inbox.mark_handled(row_id, self.services.clock())
         await apologise(self.services, self.bot, update)
+        return True
 
 
 def bot_id(token: str) -> int:

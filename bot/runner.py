@@ -14,6 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application, build_inbox, build_services, on_start, sending_bot
 from bot.delivery.dispatcher import Dispatcher, process_owner
+from bot.ops.server import OpsServer
 from bot.polling import poll
 from bot.services import Services
 from bot.settings import Settings, StartupError
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 async def run_bot(settings: Settings, *, migrate: bool, stop: asyncio.Event | None = None) -> None:
     settings.require_webhook_secret()
+    settings.require_free_health_port()
     services = build_services(settings)
     ready = asyncio.Event()
     try:
@@ -62,13 +64,19 @@ async def serve(
     application = build_application(services)
     webhook = services.settings.webhook
     owner = process_owner()
-    async with Presence(services.db, owner), application, sending_bot(services) as bot:
+    async with (
+        Presence(services.db, owner),
+        application,
+        sending_bot(services) as bot,
+        OpsServer(services, bot) as ops,  # listening before anything starts, so /healthz answers
+    ):
         await application.start()
         inbox = build_inbox(services, application.bot, owner)
         await on_start(application, services, inbox)
         await services.understanding.warm(services.db)
         dispatcher = Dispatcher(services, bot, owner=owner)
         dispatcher.start(application.job_queue)
+        ops.watch(dispatcher)
         runner: web.AppRunner | None = None
         polling: asyncio.Task[None] | None = None
         if not services.settings.telegram.receive_updates:

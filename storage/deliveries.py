@@ -7,7 +7,7 @@ SQLite ignores the clause and runs one process.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -272,6 +272,30 @@ class Deliveries:
             )
         )
         return int(count or 0)
+
+    async def backlog(
+        self, now: datetime, priorities: Collection[int], cap: int
+    ) -> tuple[int, datetime | None]:
+        """How many deliveries are due and waiting (counted up to `cap`, so a huge backlog
+        costs no more than `cap` index entries), and the earliest due time among them: one
+        index seek per priority on ix_delivery_pending."""
+        waiting = (
+            select(Delivery.id)
+            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
+            .limit(cap)
+            .subquery()
+        )
+        count = await self._session.scalar(select(func.count()).select_from(waiting))
+        firsts = [
+            await self._session.scalar(
+                select(func.min(Delivery.due_at)).where(
+                    Delivery.status == DeliveryStatus.PENDING, Delivery.priority == priority
+                )
+            )
+            for priority in sorted(priorities)
+        ]
+        due = [first for first in firsts if first is not None and first <= now]
+        return int(count or 0), min(due, default=None)
 
     async def next_due(self) -> datetime | None:
         """The earliest time anything pending falls due (a batch or a delivery)."""

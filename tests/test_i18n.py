@@ -72,7 +72,7 @@ def test_no_command_is_glued_to_a_letter(language: str) -> None:
 
 
 def test_no_command_is_glued_to_a_letter_in_the_example_content() -> None:
-    text = (ROOT / "examples" / "content.toml").read_text(encoding="utf-8")
+    text = (ROOT / "bot" / "examples" / "content.toml").read_text(encoding="utf-8")
     assert not GLUED_COMMAND.findall(text)
 
 

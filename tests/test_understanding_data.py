@@ -13,7 +13,7 @@ import pytest
 from bot.settings import SHIPPED_LANGUAGES
 
 QUESTIONS = Path(__file__).parents[1] / "benchmarks" / "questions"
-EXAMPLE = Path(__file__).parents[1] / "examples" / "content.toml"
+EXAMPLE = Path(__file__).parents[1] / "bot" / "examples" / "content.toml"
 # Tuning happens on dev.toml only; a change to the test split must be a deliberate new dataset.
 TEST_DIGEST = "920604469329aaf0c4c00a74441fc6e68dae722e95d2a1a832aad86fe9cd06da"
 WINDOWS = {

@@ -16,6 +16,7 @@ import math
 import os
 import secrets
 import socket
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -57,9 +58,12 @@ class Dispatcher:
         self.services = services
         self.owner = owner or process_owner()
         self.limits = Limits(
-            settings.per_second, settings.per_chat_interval, settings.group_per_minute
+            settings.per_second,
+            settings.per_chat_interval,
+            settings.group_per_minute,
+            metrics=services.metrics,
         )
-        self.sender = Sender(bot, self.limits, settings.max_attempts)
+        self.sender = Sender(bot, self.limits, settings.max_attempts, services.metrics)
         # Stepping aside for a few polls lets a replica with a healthy connection win the lock.
         self.leadership = Leadership(services.db, step_aside=3 * settings.poll_seconds)
         self.chunk = max(2 * settings.concurrency, math.ceil(settings.per_second / 5))
@@ -69,6 +73,13 @@ class Dispatcher:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._job_queue: JobQueue | None = None  # type: ignore[type-arg]
+        # When a round last ended or claimed work (monotonic): readiness calls a sender stuck
+        # when this grows old.
+        self.last_round = time.monotonic()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     def start(self, job_queue: JobQueue | None = None) -> None:  # type: ignore[type-arg]
         """Begin sending: poll every few seconds and wake at every due time."""
@@ -98,6 +109,7 @@ class Dispatcher:
     async def drain(self) -> int:
         """Send everything due now (if this replica leads); returns how many rows were handled."""
         if not await self._leads():
+            self.last_round = time.monotonic()
             return 0
         handled = 0
         while not self._stopping:
@@ -109,6 +121,7 @@ class Dispatcher:
                 break
         self.limits.forget_idle_chats()
         await self._schedule_next()
+        self.last_round = time.monotonic()
         return handled
 
     async def _leads(self) -> bool:
@@ -208,7 +221,7 @@ class Dispatcher:
         """Claim, render and send due deliveries until none is left; returns rows handled."""
         handled = 0
         slots = asyncio.Semaphore(self._concurrency)
-        recorder = Recorder(self.services.db, self.flush_size)
+        recorder = Recorder(self.services.db, self.flush_size, self.services.metrics)
         sending: set[asyncio.Task[None]] = set()
         try:
             # Asking before every claim stops a sender that lost the lock within one chunk.
@@ -220,6 +233,7 @@ class Dispatcher:
                         break
                     ready = await render_due(self.services, uow, rows, now, recorder)
                 handled += len(rows)
+                self.last_round = time.monotonic()
                 for chat_id, row, message in ready:
                     await slots.acquire()
                     task = asyncio.create_task(self._send_one(chat_id, row, message, recorder))
@@ -238,6 +252,7 @@ class Dispatcher:
         now = self.services.clock()
         result = await self.sender.send(chat_id, message, row.attempts, now)
         await recorder.add(
+            row.kind,
             Outcome(
                 row.id,
                 result.status,

@@ -13,6 +13,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+from bot.ops.metrics import Metrics
+
 
 class Limits:
     def __init__(
@@ -23,6 +25,7 @@ class Limits:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self._interval = 1 / per_second
         self._burst = max(1.0, per_second / 20) * self._interval
@@ -30,6 +33,7 @@ class Limits:
         self._group_per_minute = group_per_minute
         self._clock = clock
         self._sleep = sleep
+        self._metrics = metrics
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._chat_ready: dict[int, float] = {}
@@ -37,7 +41,7 @@ class Limits:
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` may be sent, and count it as sent."""
-        now = self._clock()
+        now = started = self._clock()
         # Reserve this chat's slot first, so two messages to one chat never go out together.
         ready = max(now, self._chat_ready.get(chat_id, 0.0))
         self._chat_ready[chat_id] = ready + self._per_chat
@@ -53,6 +57,7 @@ class Limits:
             slot = max(self._next_slot, now - self._burst)
             self._next_slot = slot + self._interval
             await self._until(slot)
+            self._count_wait(self._clock() - started)
             return
 
     def pause(self, seconds: float) -> None:
@@ -74,6 +79,11 @@ class Limits:
         slot = earliest if len(sends) < self._group_per_minute else sends[0] + 60
         sends.append(slot)
         return slot
+
+    def _count_wait(self, waited: float) -> None:
+        if self._metrics is not None and waited > 0:
+            self._metrics.rate_limit_waits.inc()
+            self._metrics.rate_limit_wait_seconds.inc(waited)
 
     async def _until(self, moment: float) -> None:
         delay = moment - self._clock()

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from contextlib import suppress
 
+from bot.ops.metrics import Metrics
 from storage.database import Database
 from storage.deliveries import Outcome
 
@@ -16,15 +17,19 @@ FLUSH_SECONDS = 0.1
 
 
 class Recorder:
-    def __init__(self, db: Database, flush_size: int) -> None:
+    def __init__(self, db: Database, flush_size: int, metrics: Metrics) -> None:
         self._db = db
+        self._metrics = metrics
         self._flush_size = flush_size
         self._outcomes: list[Outcome] = []
         self._blocked: set[int] = set()
         self._lock = asyncio.Lock()
         self._timer: asyncio.Task[None] | None = None
 
-    async def add(self, outcome: Outcome, *, blocked_partner: int | None = None) -> None:
+    async def add(self, kind: str, outcome: Outcome, *, blocked_partner: int | None = None) -> None:
+        """Record what happened to one delivery of `kind` (soon, in a batch)."""
+        status = "retry" if outcome.retry_at else outcome.status.value
+        self._metrics.deliveries.labels(kind, status).inc()
         self._outcomes.append(outcome)
         if blocked_partner is not None:
             self._blocked.add(blocked_partner)

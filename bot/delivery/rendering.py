@@ -27,23 +27,24 @@ async def render_due(
     for row in rows:
         partner = partners.get(row.partner_id)
 
-        def finish(status: DeliveryStatus, reason: str, row: Delivery = row) -> Outcome:
-            return Outcome(row.id, status, at=now, due_at=row.due_at, error=reason)
+        async def finish(status: DeliveryStatus, reason: str, row: Delivery = row) -> None:
+            outcome = Outcome(row.id, status, at=now, due_at=row.due_at, error=reason)
+            await recorder.add(row.kind, outcome)
 
         if partner is None or partner.telegram_id is None:
-            await recorder.add(finish(DeliveryStatus.SKIPPED, "partner left"))
+            await finish(DeliveryStatus.SKIPPED, "partner left")
         elif partner.status == PartnerStatus.BLOCKED:
-            await recorder.add(finish(DeliveryStatus.BLOCKED, "blocked the bot earlier"))
+            await finish(DeliveryStatus.BLOCKED, "blocked the bot earlier")
         elif partner.status == PartnerStatus.FORGOTTEN:
-            await recorder.add(finish(DeliveryStatus.SKIPPED, "partner left"))
+            await finish(DeliveryStatus.SKIPPED, "partner left")
         elif row.expires_at is not None and now > row.expires_at:
-            await recorder.add(finish(DeliveryStatus.SKIPPED, "too late: past its window"))
+            await finish(DeliveryStatus.SKIPPED, "too late: past its window")
         else:
             try:
                 rendered = await _render(services, uow, row, partner, now, translators)
             except Exception:
                 log.exception("could not render delivery %s (%s)", row.id, row.kind)
-                await recorder.add(finish(DeliveryStatus.FAILED, "could not be rendered"))
+                await finish(DeliveryStatus.FAILED, "could not be rendered")
                 continue
             if isinstance(rendered, Message):
                 ready.append((partner.telegram_id, row, rendered))
@@ -51,9 +52,9 @@ async def render_due(
                 postponed = Outcome(
                     row.id, DeliveryStatus.PENDING, now, row.due_at, retry_at=rendered.until
                 )
-                await recorder.add(postponed)
+                await recorder.add(row.kind, postponed)
             else:
-                await recorder.add(finish(DeliveryStatus.SKIPPED, rendered.reason))
+                await finish(DeliveryStatus.SKIPPED, rendered.reason)
     return ready
 
 

@@ -26,6 +26,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.delivery.kinds import Message
 from bot.delivery.limits import Limits
+from bot.ops.metrics import Metrics
 from storage.models import DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,9 @@ class Result:
 
 
 class Sender:
-    def __init__(self, bot: Bot, limits: Limits, max_attempts: int) -> None:
+    def __init__(self, bot: Bot, limits: Limits, max_attempts: int, metrics: Metrics) -> None:
         self.bot = bot
+        self.metrics = metrics
         self.limits = limits
         self.max_attempts = max_attempts
 
@@ -65,6 +67,8 @@ class Sender:
                 wait = _retry_after(error)
                 log.warning("Telegram asked to wait %.0f s; pausing every send", wait)
                 self.limits.pause(wait)
+                self.metrics.retry_after_pauses.inc()
+                self.metrics.retry_after_seconds.inc(wait)
                 continue
             except Forbidden as error:
                 return Result(DeliveryStatus.BLOCKED, error=str(error))

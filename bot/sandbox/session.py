@@ -11,13 +11,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import build_services
-from bot.content import apply_content, read_content_file
+from bot.content import apply_content, read_content
+from bot.examples import example_content
 from bot.reminders import plan_reminders
 from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
 from bot.sandbox.terminal import chat_in_terminal
 from bot.settings import (
     AccessSettings,
+    HealthSettings,
     ReminderSettings,
     Settings,
     TelegramSettings,
@@ -28,7 +30,6 @@ from storage.uow import UnitOfWork
 
 # Only the local server knows this token; it must merely have the shape of a real one.
 SANDBOX_TOKEN = "100000001:sandbox-token-for-the-local-bot-api"  # noqa: S105
-EXAMPLE_CONTENT = Path(__file__).parents[2] / "examples" / "content.toml"
 USERS = {
     "partner": (424242, "Partner"),
     "coordinator": (2000, "Coordinator"),
@@ -59,6 +60,8 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
                     token=SANDBOX_TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
                 ),
                 "webhook": WebhookSettings(),
+                # Several sandboxes may run on one machine; none needs a health port.
+                "health": HealthSettings(enabled=False),
                 "database": settings.database.model_copy(update={"url": database}),
                 "access": AccessSettings(admins=[USERS["admin"][0]]),
             }
@@ -92,9 +95,9 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
 
 
 async def _load_demo(uow: UnitOfWork, reminders: ReminderSettings) -> None:
-    if EXAMPLE_CONTENT.exists():
-        await apply_content(uow, read_content_file(EXAMPLE_CONTENT), reminders=reminders)
-        await _upcoming_meeting(uow, reminders)
+    content = read_content(example_content().read_bytes(), "the example content")
+    await apply_content(uow, content, reminders=reminders)
+    await _upcoming_meeting(uow, reminders)
     for profile in DEMO_PARTNERS:
         await _register(uow, profile)
 

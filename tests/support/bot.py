@@ -20,11 +20,18 @@ from storage.models import utcnow
 from tests.support.chat import ChatUser
 
 TOKEN = "123456789:AAHtest-token-for-the-local-bot-api-0"
-EXAMPLE_CONTENT = Path(__file__).parents[2] / "examples" / "content.toml"
+EXAMPLE_CONTENT = Path(__file__).parents[2] / "bot" / "examples" / "content.toml"
 
 
 class BotHarness:
-    def __init__(self, api: LocalBotApi, database_url: str, *, admins: list[int]) -> None:
+    def __init__(
+        self,
+        api: LocalBotApi,
+        database_url: str,
+        *,
+        admins: list[int],
+        health_port: int | None = None,
+    ) -> None:
         self.api = api
         self.settings = Settings(
             telegram={"token": TOKEN, "base_url": api.base_url, "base_file_url": api.base_file_url},
@@ -33,6 +40,8 @@ class BotHarness:
             # Prompts follow the calendar (the first Monday of a month, in every test's
             # partner's zone): tests that want them plan them for a moment of their choosing.
             checkins={"prompts": False},
+            # Tests run side by side (and beside other bots): a health port only when asked.
+            health={"enabled": False} if health_port is None else {"port": health_port},
         )
         self.clock: Callable[[], datetime] = utcnow
         self.services: Services | None = None

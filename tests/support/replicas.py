@@ -59,6 +59,7 @@ def replica_settings(
         },
         "database": {"url": database_url},
         "delivery": {"per_second": per_second, "per_chat_interval": 0, "poll_seconds": 0.5},
+        "health": {"enabled": False},  # replicas share this machine; a test may set a port
     }
 
 

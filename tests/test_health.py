@@ -1,0 +1,123 @@
+"""Health, readiness and metrics over real HTTP on loopback: a real `landscape-bot run` process
+in each receiving mode, the bot harness for metrics, and a bot whose database is gone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import aiohttp
+import pytest
+from telegram import Bot
+
+from bot.app import build_services
+from bot.ops.server import OpsServer
+from bot.sandbox.api_server import LocalBotApi
+from bot.settings import ConfigError, Settings
+from tests.support.bot import TOKEN, BotHarness
+from tests.support.crash import free_port, webhook_settings
+from tests.support.replicas import Replica, replica_settings, wait_for
+
+
+async def _get(port: int, path: str) -> tuple[int, str]:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{port}{path}") as response,
+    ):
+        return response.status, await response.text()
+
+
+def _listeners(port: int) -> set[str]:
+    """The local addresses listening on TCP `port` (IPv4), from the kernel's own table."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+            found.add(".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0)))
+    return found
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_a_running_bot_answers_health_and_readiness_on_loopback(
+    api: LocalBotApi, database_url: str, tmp_path: Path, mode: str
+) -> None:
+    port = free_port()
+    settings = replica_settings(api, database_url, receive_updates=True, per_second=30)
+    settings["health"] = {"port": port}  # listen left at its default
+    hook_port = free_port()
+    if mode == "webhook":
+        settings["webhook"] = webhook_settings(hook_port)
+    bot = Replica(tmp_path, "bot", settings)
+    await bot.start()
+    try:
+        started = "receiving updates by " + ("webhook" if mode == "webhook" else "long polling")
+        await wait_for(lambda: started in bot.output(), 60, "the bot")
+        assert (await _get(port, "/healthz"))[0] == 200
+        status, body = await _get(port, "/readyz")
+        assert status == 200, body
+        assert '"database": "ok"' in body
+        assert '"migrations": "ok"' in body
+        assert '"dispatcher": "ok"' in body
+        assert '"telegram": "ok"' in body
+        assert _listeners(port) == {"127.0.0.1"}
+        if mode == "webhook":  # load balancers keep asking the webhook port
+            assert (await _get(hook_port, "/healthz"))[0] == 200
+    finally:
+        await bot.stop()
+    assert TOKEN not in bot.output()
+
+
+async def test_metrics_count_an_update_that_went_through_the_bot(
+    api: LocalBotApi, database_url: str
+) -> None:
+    port = free_port()
+    harness = BotHarness(api, database_url, admins=[9000], health_port=port)
+    await harness.start()
+    try:
+        user = harness.user(4242, "Ana", language_code="en")
+        await user.send("/start")
+        await user.expect_button("English")
+        status, text = await _get(port, "/metrics")
+    finally:
+        await harness.stop()
+    assert status == 200
+    assert 'landscape_bot_updates_total{outcome="handled",type="message"} 1.0' in text
+    assert "landscape_bot_update_reply_seconds_count 1.0" in text
+    assert "landscape_bot_due_deliveries 0.0" in text
+    assert "landscape_bot_oldest_due_age_seconds 0.0" in text
+    assert re.search(r'landscape_bot_ready\{check="database"\} 1\.0', text)
+    assert TOKEN not in text
+
+
+async def test_readiness_names_the_database_when_it_is_gone(api: LocalBotApi) -> None:
+    port = free_port()
+    settings = Settings(
+        telegram={"token": TOKEN, "base_url": api.base_url, "base_file_url": api.base_file_url},
+        database={"url": "sqlite+aiosqlite:////nonexistent/dir/bot.db"},
+        health={"port": port},
+    )
+    services = build_services(settings)
+    async with Bot(TOKEN, base_url=api.base_url) as bot, OpsServer(services, bot):
+        assert (await _get(port, "/healthz"))[0] == 200  # alive, though not ready
+        status, body = await _get(port, "/readyz")
+        _status, metrics = await _get(port, "/metrics")
+    await services.db.dispose()
+    assert status == 503
+    assert '"status": "not ready"' in body
+    assert '"database": "unreachable"' in body
+    assert 'landscape_bot_ready{check="database"} 0.0' in metrics
+    assert "landscape_bot_oldest_due_age_seconds NaN" in metrics  # unknown, never "fine"
+
+
+def test_health_listens_on_loopback_apart_from_the_webhook_by_default() -> None:
+    settings = Settings()
+    assert settings.health.enabled
+    assert settings.health.listen == "127.0.0.1"
+    assert settings.health.port != settings.webhook.port
+    clash = Settings(
+        webhook={"url": "https://bot.example.org/hook", "secret": "s" * 32},
+        health={"port": settings.webhook.port},
+    )
+    with pytest.raises(ConfigError, match=r"health\.port"):
+        clash.require_free_health_port()
