@@ -4,11 +4,11 @@
 
 FROM python:3.11-slim AS build
 WORKDIR /src
-# Dependencies first, from pyproject.toml alone: this layer is rebuilt only when they change,
-# not on every change to the code.
-COPY pyproject.toml ./
+# Dependencies first, from pyproject.toml alone and pinned by requirements.lock: this layer is
+# rebuilt only when they change, not on every change to the code.
+COPY pyproject.toml requirements.lock ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
-    && pip install --no-cache-dir --prefix=/install -r requirements.txt
+    && pip install --no-cache-dir --prefix=/install -c requirements.lock -r requirements.txt
 COPY README.md ./
 COPY bot ./bot
 COPY handlers ./handlers

@@ -1,4 +1,4 @@
-"""The `landscape-bot` command: run, db upgrade, import, export-content, sandbox."""
+"""The `landscape-bot` command: run, db upgrade/backup/restore, import, export-content, sandbox."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from bot.content import (
 )
 from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, StartupError, load_settings
-from storage.database import Database
+from storage.backup import BackupError, backup, restore
+from storage.database import Database, DatabaseBusy
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"landscape-bot: {problem}", file=sys.stderr)
         print("landscape-bot: nothing was imported", file=sys.stderr)
         return 1
-    except StartupError as error:
+    except (StartupError, BackupError, DatabaseBusy) as error:
         print(f"landscape-bot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -55,6 +56,24 @@ async def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> None:
     finally:
         await database.dispose()
     print("database is up to date")
+
+
+async def _db_backup(args: argparse.Namespace, settings: Settings) -> None:
+    database = Database(settings.database.url)
+    try:
+        size = await asyncio.to_thread(backup, database, args.file)
+    finally:
+        await database.dispose()
+    print(f"backed up {database.file} to {args.file} ({size:,} bytes)")
+
+
+async def _db_restore(args: argparse.Namespace, settings: Settings) -> None:
+    database = Database(settings.database.url)
+    try:
+        await asyncio.to_thread(restore, database, args.file)
+    finally:
+        await database.dispose()
+    print(f"restored {database.file} from {args.file}")
 
 
 async def _import(args: argparse.Namespace, settings: Settings) -> None:
@@ -113,6 +132,16 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(required=True, metavar="TASK")
     upgrade = db_commands.add_parser("upgrade", parents=[common], help="apply migrations")
     upgrade.set_defaults(action=_db_upgrade)
+    saving = db_commands.add_parser(
+        "backup", parents=[common], help="copy the SQLite database, safe while the bot runs"
+    )
+    saving.add_argument("file", type=Path, help="a new file for the copy")
+    saving.set_defaults(action=_db_backup)
+    restoring = db_commands.add_parser(
+        "restore", parents=[common], help="replace the SQLite database with a backup (bot stopped)"
+    )
+    restoring.add_argument("file", type=Path, help="a file made by `db backup`")
+    restoring.set_defaults(action=_db_restore)
 
     content = commands.add_parser("import", parents=[common], help="import programme content")
     content.add_argument(

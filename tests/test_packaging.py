@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from bot.content import read_content
 from bot.examples import example_content
@@ -30,3 +34,17 @@ def test_the_wheel_carries_the_example_content(tmp_path: Path) -> None:
 def test_the_example_content_is_found_as_package_data() -> None:
     content = read_content(example_content().read_bytes(), "the example content")
     assert content.programmes
+
+
+def test_every_dependency_is_pinned_in_the_lock_file() -> None:
+    """A dependency added to pyproject.toml without re-locking would install unpinned in CI and
+    the image; the lock must name each one (dev tools included)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    pinned = {
+        canonicalize_name(line.split("==")[0])
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    names = {canonicalize_name(Requirement(spec).name) for spec in wanted}
+    assert names <= pinned, names - pinned
