@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -180,3 +181,22 @@ def test_values_are_escaped_when_filled_in() -> None:
     t = Catalogs.load().translator("en")
     text = t.gettext("Welcome back, {name}! What would you like to do?", name="<i>x</i> & y")
     assert "&lt;i&gt;x&lt;/i&gt; &amp; y" in text
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_catalog_keeps_to_its_glossary(language: str) -> None:
+    """A term written two ways reads as two things; `locales/<lang>/glossary.toml` names the
+    forms each catalog avoids (calques, the other register, a clashing word)."""
+    glossary = tomllib.loads((locales_dir() / language / "glossary.toml").read_text("utf-8"))
+    assert glossary, "an empty glossary checks nothing"
+    found = []
+    for message in _catalog(language):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for term, entry in glossary.items():
+            found += [
+                (term, avoided, text)
+                for text in strings
+                for avoided in entry["avoid"]
+                if avoided.casefold() in (text or "").casefold()
+            ]
+    assert not found, found
