@@ -464,7 +464,7 @@ async def test_the_main_menu_starts_a_checkin_and_old_buttons_are_stale(bot: Bot
     t = _t(bot, "en")
     await add_partner(bot.db, ENGLISH, name="Emma")
     emma = bot.user(ENGLISH, "Emma", language_code="en")
-    await emma.send("/help")
+    await emma.send("/start")
     await emma.expect_button(t.gettext("Report your progress"))
     assert emma.buttons()[0] == t.gettext("Report your progress")  # first in the menu
     await emma.press(t.gettext("Report your progress"))
