@@ -26,6 +26,7 @@ from bot.access import (
     summary_view,
 )
 from bot.callbacks import InvalidCallback
+from bot.checkins.answers import short_label
 from bot.checkins.charts import ChartText, Line, render_png
 from bot.checkins.ranges import DateRange, parse_period
 from bot.checkins.scopes import Report, place_by_code, read_report, split_place, today
@@ -87,7 +88,7 @@ async def _draw_or_offer(turn: Turn, report: Report, wanted: str) -> None:
     period = report.period or _last_year(turn)
     dates = (period.start.toordinal(), period.end.toordinal())
     keyboard = [
-        [turn.button(plain(t, q.text, SOURCE_LANGUAGE), "chart", q.id, report.code, *dates)]
+        [turn.button(short_label(t, q, SOURCE_LANGUAGE), "chart", q.id, report.code, *dates)]
         for q in indicators
     ]
     text = t.gettext("Which indicator?")
@@ -104,7 +105,7 @@ async def _draw(turn: Turn, report: Report, question: CheckinQuestion) -> None:
     )
     if summary_view(turn.partner) == SummaryView.ANONYMISED:
         points = [p for p in points if p.checkins >= MIN_ANONYMOUS_CHECKINS]
-    indicator = plain(t, question.text, SOURCE_LANGUAGE)
+    indicator = short_label(t, question, SOURCE_LANGUAGE)
     period = report.period_text(t)
     if not points:
         await turn.reply(

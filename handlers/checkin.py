@@ -104,7 +104,7 @@ async def _resume(turn: Turn, programme_id: int | None) -> bool:
     if index is None:
         await flow.show_summary(turn, check)
     else:
-        await flow.ask(turn, check, index, check.draft.part)
+        await flow.ask(turn, check, index, check.draft.part, whole=True)
     return True
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import babel.dates
 
-from bot.checkins.answers import Value, amount, label
+from bot.checkins.answers import Value, amount, label, short_label
 from bot.checkins.draft import PIN
 from bot.i18n import Html, Translator, escape
 from bot.localized import show
@@ -30,6 +30,11 @@ def question_text(t: Translator, question: CheckinQuestion, default: str) -> Htm
     return show(t, question.text, default)
 
 
+def indicator(t: Translator, question: CheckinQuestion, default: str) -> Html:
+    """The question's short label: lists of answers name indicators, not whole questions."""
+    return Html(escape(short_label(t, question, default)))
+
+
 def answer_lines(
     t: Translator, questions: Sequence[CheckinQuestion], answers: Answers, default: str
 ) -> list[str]:
@@ -37,7 +42,7 @@ def answer_lines(
     longer has follow under their key, so nothing stored is hidden."""
     lines = []
     for n, question in enumerate(questions, start=1):
-        lines.append(f"<b>{t.number(n)}.</b> {question_text(t, question, default)}")
+        lines.append(f"<b>{t.number(n)}.</b> {indicator(t, question, default)}")
         lines.append("→ " + answer_text(t, question, answers.get(question.key, {}), default))
     known = {question.key for question in questions}
     for key, values in answers.items():

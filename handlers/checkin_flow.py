@@ -13,7 +13,7 @@ from bot.callbacks import InvalidCallback
 from bot.checkins.answers import label
 from bot.checkins.cadence import Period, period_containing
 from bot.checkins.draft import PIN, Draft, parts_of, shape, step_index, step_name
-from bot.i18n import Translator, escape
+from bot.i18n import Translator
 from bot.replies import Keyboard
 from bot.turn import Turn
 from handlers.cards import programme_name
@@ -107,28 +107,39 @@ def title(t: Translator, check: Open) -> str:
     return where
 
 
-async def ask(turn: Turn, check: Open, index: int, part: int, hint: str | None = None) -> None:
-    """Send question `index` (its part `part`), after `hint` when the last answer was wrong."""
+async def ask(
+    turn: Turn,
+    check: Open,
+    index: int,
+    part: int,
+    hint: str | None = None,
+    *,
+    whole: bool = False,
+) -> None:
+    """Send question `index` (its part `part`), after `hint` when the last answer was wrong.
+    The question itself is shown at its first part (or `whole`, on resuming); a later part
+    says only what it asks for, so a phone screen is not filled with the same question."""
     t, question = turn.t, check.questions[index]
     lines = [hint, ""] if hint else []
-    count = t.gettext(
-        "Question {n} of {total}", n=t.number(index + 1), total=t.number(len(check.questions))
-    )
-    lines += [f"<b>{count}</b>", question_text(t, question, check.default)]
+    if part == 0 or whole:
+        count = t.gettext(
+            "Question {n} of {total}", n=t.number(index + 1), total=t.number(len(check.questions))
+        )
+        lines += [f"<b>{count}</b>", question_text(t, question, check.default), ""]
     parts = parts_of(question)
     if parts[part] == PIN:
-        lines += [
-            "",
+        lines.append(
             t.gettext(
                 "Photo received. If you took it at the plot, share the plot's location too: "
                 "tap 📎, then choose Location. Or press Skip."
-            ),
-        ]
+            )
+        )
     elif question.kind == QuestionKind.NUMBER and question.parts:
-        part_label = escape(label(t, question.parts[part], check.default))
+        # TRANSLATORS: a part of a check-in question asked on its own, e.g. "Women?".
+        asked = t.gettext("{part}?", part=label(t, question.parts[part], check.default))
         step = t.gettext("{n} of {total}", n=t.number(part + 1), total=t.number(len(parts)))
-        lines.append(f"→ <b>{part_label}</b> ({step})")
-    await turn.reply("\n".join(lines), _keyboard(turn, check, question, index, part))
+        lines.append(f"→ <b>{asked}</b> ({step})")
+    await turn.reply("\n".join(lines).strip(), _keyboard(turn, check, question, index, part))
 
 
 def _keyboard(

@@ -13,8 +13,9 @@ from bot.access import MIN_ANONYMOUS_CHECKINS
 from bot.checkins.answers import label as item_label
 from bot.checkins.ranges import DateRange, period_label
 from bot.i18n import Translator, escape
-from bot.localized import plain, show
+from bot.localized import plain
 from handlers.cards import programme_name
+from handlers.checkin_cards import indicator
 from handlers.summary_lists import anonymous, who_and_what
 from storage.checkin_stats import Indicator, Summary
 from storage.models import CheckinQuestion, CheckinTemplate, Programme, QuestionKind
@@ -117,7 +118,7 @@ def _indicators(
 
 
 def _label(t: Translator, question: CheckinQuestion, part: str, default: str) -> str:
-    text = show(t, question.text, default)
+    text = indicator(t, question, default)
     item = next((p for p in question.parts if p["key"] == part), None)
     return f"{text} — {escape(item_label(t, item, default))}" if item else text
 
@@ -181,7 +182,7 @@ def _choices(
         return None
     labels = {str(c["key"]): item_label(t, c, default) for c in question.choices}
     parts = [f"{escape(labels.get(c.choice, c.choice))} {t.number(c.answers)}" for c in counts]
-    return [f"• <b>{show(t, question.text, default)}</b>", "   " + " · ".join(parts)]
+    return [f"• <b>{indicator(t, question, default)}</b>", "   " + " · ".join(parts)]
 
 
 def percent(t: Translator, share: float) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.checkins.answers import Invalid, Sent, parse
+from bot.checkins.answers import SHORT_MAX, Invalid, Sent, parse, short_label, shortened
 from bot.checkins.draft import Draft, answer_values, parts_of, shape, step_index, step_name
 from bot.i18n import Catalogs, Translator
 from storage.checkins import AnswerValue
@@ -196,3 +196,17 @@ def test_a_draft_round_trips_through_the_conversation_row_and_becomes_answer_row
     ]
     assert step_index(step_name(6)) == 6
     assert step_index("review") is None
+
+
+def test_a_short_label_is_the_readers_else_the_question_cut_at_a_word() -> None:
+    text = {
+        "en": "How many people took part in the work or were employed in it this month?",
+        "fr": "Combien de personnes ?",
+    }
+    question = _question(QuestionKind.NUMBER, text=text, short={"en": "People engaged"})
+    assert short_label(_t("en"), question, "en") == "People engaged"
+    assert short_label(_t("fr"), question, "en") == "Combien de personnes ?"  # not English
+    assert short_label(_t("ko"), question, "en") == "People engaged"  # the default's
+    question.short = {}
+    assert short_label(_t("en"), question, "en") == "How many people took part in the work…"
+    assert len(shortened(text["en"])) <= SHORT_MAX

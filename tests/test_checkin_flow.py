@@ -102,17 +102,18 @@ async def test_an_english_checkin_with_every_kind_of_wrong_answer(bot: BotHarnes
         hint = await emma.expect(hectares)
         assert QUESTION_1 in hint.text  # the same question again, with the hint
     await emma.send("12.5 ha")
-    await emma.expect("→ Trees planted (1 of 2)")
+    await emma.expect("→ Trees planted? (1 of 2)")
     await emma.send("12.5")
     await emma.expect("Please send a whole number, for example 1,200.")
     await emma.send("1,200")
-    await emma.expect("→ Seedlings produced in nurseries (2 of 2)")
+    parts = await emma.expect("→ Seedlings produced in nurseries? (2 of 2)")
+    assert "How many trees" not in parts.text  # the question was shown with its first part
     await emma.send("3000")
     await emma.expect(_count(t, 3))
     await emma.send("120%")
     await emma.expect("Please send a number between 0% and 100%, for example 85%.")
     await emma.send("85 %")
-    await emma.expect("→ Women (1 of 2)")
+    await emma.expect("→ Women? (1 of 2)")
     await _type(emma, "12")
     await emma.send("15")
     await emma.expect("Send 0 for a source with none.")
@@ -538,3 +539,33 @@ async def test_partners_see_only_their_own_checkins_and_how_they_were_received(
     assert "→ 10 ha" in card.text
     assert "2,500.5" not in card.text
     assert [c.partner_id for c in await _checkins(bot, emma_id)] == [emma_id]
+
+
+async def test_a_question_with_parts_is_shown_once_then_each_part_alone(bot: BotHarness) -> None:
+    """The funding question has four parts: its text comes once, with the first part; each
+    later part says only itself and its step, even after a wrong answer."""
+    await add_partner(bot.db, FRENCH, name="Élise", language="fr")
+    elise = bot.user(FRENCH, "Élise", language_code="fr")
+    t = _t(bot, "fr")
+    await elise.send("/checkin")
+    await elise.expect(_count(t, 1))
+    await _type(elise, "10", "100", "200")
+    await elise.press(t.gettext("Skip"))
+    await elise.expect(_count(t, 4))
+    await _type(elise, "3", "4")
+    funding = "Quels financements ont été mobilisés"
+    first = elise.last  # the reply to the last answer to question 4
+    assert funding in first.text
+    assert _text(t, "{part}?", part="Fonds publics nationaux") in first.text
+    await elise.send("5")
+    second = await elise.expect(_text(t, "{part}?", part="Secteur privé"))
+    step = _text(t, "{n} of {total}", n=t.number(2), total=t.number(4))
+    assert f"→ {_text(t, '{part}?', part='Secteur privé')} ({step})" == second.text
+    await elise.send("beaucoup")
+    hint = await elise.expect(_text(t, "{part}?", part="Secteur privé"))
+    assert funding not in hint.text
+    assert _count(t, 5) not in hint.text
+    await _type(elise, "6", "7", "8")
+    assert _count(t, 6) in elise.last.text
+    shown = [m.text for m in bot.api.messages(FRENCH) if funding in m.text]
+    assert len(shown) == 1, shown

@@ -22,6 +22,7 @@ from storage.models import CheckinQuestion, QuestionKind
 
 Value = float | str
 TEXT_MAX = 1000  # a free-text answer's length when the template sets none
+SHORT_MAX = 40  # a short label's length, as the content file bounds it
 _PERCENT_SIGNS = "%\u066a\uff05"  # "%", the Arabic "٪", the full-width "％"
 _DECIMAL_EXAMPLES = (12.5, 0.5, 1234.5)
 _WHOLE_EXAMPLES = (1200, 25, 3)
@@ -154,6 +155,27 @@ def amount(question: CheckinQuestion, t: Translator, value: float, default: str)
         )
     unit = plain(t, question.unit, default)
     return f"{t.number(value)} {unit}" if unit else t.number(value)
+
+
+def short_label(t: Translator, question: CheckinQuestion, default: str) -> str:
+    """The indicator in a few words (plain text): its short label in the reader's language,
+    else its question in that language cut to fit, else the same in the default language."""
+    if question.short.get(t.language):
+        return question.short[t.language]
+    if question.short and not question.text.get(t.language):
+        return plain(t, question.short, default)
+    return shortened(plain(t, question.text, default) or question.key)
+
+
+def shortened(text: str, limit: int = SHORT_MAX) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, "…" marking the cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.?¿؟") + "…"
 
 
 def label(t: Translator, item: Mapping[str, Any], default: str) -> str:

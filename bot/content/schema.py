@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.checkins.answers import SHORT_MAX
 from bot.settings import IanaZone, ShippedLanguage
 from storage.models import Cadence, QuestionKind, StakeholderType
 
@@ -40,11 +41,15 @@ def _as_table(value: object) -> object:
 
 
 Language = ShippedLanguage | Literal[""]
+Text40 = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX)
+]
 Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text1000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 Text2000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Text3000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3000)]
+Label = Annotated[dict[Language, Text40], BeforeValidator(_as_table)]
 Short = Annotated[dict[Language, Text100], BeforeValidator(_as_table)]
 Name = Annotated[dict[Language, Text200], BeforeValidator(_as_table)]
 Paragraph = Annotated[dict[Language, Text1000], BeforeValidator(_as_table)]
@@ -166,6 +171,7 @@ class QuestionEntry(_Entry):
     key: Key
     kind: QuestionKind
     text: Name
+    short: Label = {}  # the indicator in a few words, for summaries and buttons
     required: bool = True
     unit: Short = {}
     min: float | None = None

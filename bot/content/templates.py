@@ -32,7 +32,9 @@ def template_fields(
     questions = []
     for n, question in enumerate(entry.questions):
         at = f"{where}.questions[{n}] ({question.key})"
-        texts = check.texts(at, default, text=question.text, unit=question.unit)
+        texts = check.texts(
+            at, default, text=question.text, short=question.short, unit=question.unit
+        )
         max_length = question.max_length
         if question.kind == QuestionKind.TEXT and max_length is None:
             max_length = TEXT_MAX
@@ -88,6 +90,7 @@ def template_entry(
                 "key": row.key,
                 "kind": str(row.kind),
                 "text": texts(row.text),
+                "short": texts(row.short),
                 "required": row.required,
                 "unit": texts(row.unit),
                 "min": None if row.minimum is None else number(row.minimum),

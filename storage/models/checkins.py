@@ -80,6 +80,8 @@ class CheckinQuestion(Base):
     key: Mapped[str] = mapped_column(String(40))  # stable: answers and export columns use it
     kind: Mapped[QuestionKind] = mapped_column(String(12))
     text: Mapped[Localized] = mapped_column(JSON)
+    # A few words naming the indicator where the question does not fit: summaries, buttons.
+    short: Mapped[Localized] = mapped_column(JSON, default=dict)
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     unit: Mapped[Localized] = mapped_column(JSON, default=dict)  # number: "ha", "USD"
     minimum: Mapped[float | None] = mapped_column(Float)

@@ -87,8 +87,10 @@ async def add_template(
     async with db.unit_of_work() as uow:
         owner = await uow.programmes.by_slug(programme)
         assert owner is not None
+        # A kept question keeps the fields not given: its example short label goes unless set.
+        fields = [{"short": {}, **question} for question in questions]
         template = await uow.checkins.replace_template(
-            owner.id, cadence=Cadence.MONTHLY, weekday=0, hour=9, window_days=7, questions=questions
+            owner.id, cadence=Cadence.MONTHLY, weekday=0, hour=9, window_days=7, questions=fields
         )
         return template.id
 
