@@ -1,5 +1,5 @@
-"""Export files: check-in rows written to a CSV and an XLSX in one pass, into anonymous
-temporary files, as the rows stream in — so memory stays flat however many rows there are.
+"""Export files: check-in rows written to a CSV and an XLSX in one pass, into temporary files,
+as the rows stream in — so memory stays flat however many rows there are.
 
 Row 1 of both holds stable machine keys (`id`, `submitted_at`, …, then each question key, or
 `key.part`), so scripts and pivot tables keep working across languages and template edits; the
@@ -19,14 +19,13 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from bot.i18n import N_, SOURCE_LANGUAGE, Translator
 from bot.localized import plain
@@ -76,45 +75,47 @@ def defused(text: str) -> str:
     return text
 
 
-async def write_export(
-    rows: AsyncIterator[ExportRow],
-    columns: Sequence[Column],
-    t: Translator,
-    *,
-    spreadsheet: bool = True,
-) -> ExportFiles:
-    """Both files, positioned at their start, ready to send (sending closes them)."""
-    with contextlib.ExitStack() as cleanup:
-        csv_file = cleanup.enter_context(tempfile.TemporaryFile())
-        text = io.TextIOWrapper(csv_file, encoding="utf-8", newline="")
-        writer = csv.writer(text)
+class ExportWriter:
+    """Both files written as rows are added. Synchronous and CPU-bound: it runs in the export's
+    own process (see `export_process`), never on the event loop."""
+
+    def __init__(
+        self,
+        csv_file: IO[bytes],
+        xlsx_file: IO[bytes] | None,
+        columns: Sequence[Column],
+        descriptions: Sequence[Sequence[Value]],
+    ) -> None:
+        self._columns = columns
+        self._text = io.TextIOWrapper(csv_file, encoding="utf-8", newline="")
+        self._csv = csv.writer(self._text)
         header = [key for key, _ in FIXED_COLUMNS] + [column.key for column in columns]
-        writer.writerow(header)
-        workbook = Workbook(write_only=True) if spreadsheet else None
-        if workbook is not None:
-            sheet = workbook.create_sheet("checkins")
-            _describe(workbook.create_sheet("columns"), columns, t)
-            sheet.append(header)
-        count = 0
-        async for row in rows:
-            values = _values(row, columns)
-            writer.writerow([_csv_cell(value) for value in values])
-            count += 1
-            if workbook is not None and count <= SPREADSHEET_MAX_ROWS:
-                sheet.append([_xlsx_cell(value) for value in values])
-        text.flush()
-        text.detach()
-        csv_file.seek(0)
-        xlsx_file: IO[bytes] | None = None
-        if workbook is not None:
-            xlsx_file = cleanup.enter_context(tempfile.TemporaryFile())
-            workbook.save(xlsx_file)  # even when cut short: an unsaved sheet cannot close
-            xlsx_file.seek(0)
-            if count > SPREADSHEET_MAX_ROWS:  # more rows arrived than were counted
-                xlsx_file.close()
-                xlsx_file = None
-        cleanup.pop_all()  # written: they are the caller's now
-    return ExportFiles(csv_file, xlsx_file, count)
+        self._csv.writerow(header)
+        self._xlsx_file = xlsx_file
+        self._workbook = Workbook(write_only=True) if xlsx_file is not None else None
+        if self._workbook is not None:
+            self._sheet = self._workbook.create_sheet("checkins")
+            meanings = self._workbook.create_sheet("columns")
+            for description in descriptions:
+                meanings.append(description)
+            self._sheet.append(header)
+        self.rows = 0
+
+    def add(self, rows: Iterable[ExportRow]) -> None:
+        for row in rows:
+            values = _values(row, self._columns)
+            self._csv.writerow([_csv_cell(value) for value in values])
+            self.rows += 1
+            if self._workbook is not None and self.rows <= SPREADSHEET_MAX_ROWS:
+                self._sheet.append([_xlsx_cell(value) for value in values])
+
+    def finish(self) -> bool:
+        """Flush both files; True when the spreadsheet holds every row."""
+        self._text.flush()
+        self._text.detach()
+        if self._workbook is not None and self._xlsx_file is not None:
+            self._workbook.save(self._xlsx_file)  # even when cut short: an unsaved sheet leaks
+        return self._workbook is not None and self.rows <= SPREADSHEET_MAX_ROWS
 
 
 def package(files: ExportFiles, stem: str) -> Package:
@@ -199,11 +200,11 @@ def _xlsx_cell(value: Value) -> Value:
     return value
 
 
-def _describe(sheet: WriteOnlyWorksheet, columns: Sequence[Column], t: Translator) -> None:
+def describe(columns: Sequence[Column], t: Translator) -> list[list[Value]]:
     """The "columns" sheet: each key, what it holds in the reader's language, and its unit."""
-    sheet.append(["column", t.gettext("Meaning"), t.gettext("Unit")])
+    rows: list[list[Value]] = [["column", t.gettext("Meaning"), t.gettext("Unit")]]
     for key, meaning in FIXED_COLUMNS:
-        sheet.append([key, t.gettext(meaning), None])
+        rows.append([key, t.gettext(meaning), None])
     for column in columns:
         meaning = plain(t, column.text, SOURCE_LANGUAGE)
         if column.part_label:
@@ -211,4 +212,5 @@ def _describe(sheet: WriteOnlyWorksheet, columns: Sequence[Column], t: Translato
         unit = plain(t, column.unit, SOURCE_LANGUAGE)
         if column.kind == QuestionKind.PERCENTAGE:
             unit = "%"
-        sheet.append([column.key, _xlsx_cell(meaning), _xlsx_cell(unit or None)])
+        rows.append([column.key, _xlsx_cell(meaning), _xlsx_cell(unit or None)])
+    return rows
