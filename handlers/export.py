@@ -17,8 +17,9 @@ import logging
 from babel.numbers import format_percent
 
 from bot.access import Level, managed_programmes
-from bot.checkins.export_files import SPREADSHEET_MAX_ROWS, package
+from bot.checkins.export_files import package
 from bot.checkins.export_process import ExportFailed, write_export
+from bot.checkins.export_writer import SPREADSHEET_MAX_ROWS
 from bot.checkins.scopes import Report, read_report, split_place
 from bot.i18n import N_
 from bot.progress_message import ProgressMessage

@@ -13,26 +13,20 @@ and a longer sheet is work for a script. A CSV over Telegram's 50 MB limit goes 
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
-import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+from bot.checkins.export_writer import Value, xlsx_cell
 from bot.i18n import N_, SOURCE_LANGUAGE, Translator
 from bot.localized import plain
 from storage.checkin_export import Column, ExportRow
 from storage.models import QuestionKind
 
-SPREADSHEET_MAX_ROWS = 100_000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # what a bot may send to Telegram
 FIXED_COLUMNS = (
     ("id", N_("Check-in number")),
@@ -47,11 +41,6 @@ FIXED_COLUMNS = (
     ("review_comment", N_("Review comment")),
 )
 _NUMERIC = frozenset({QuestionKind.NUMBER, QuestionKind.PERCENTAGE, QuestionKind.YES_NO})
-# OWASP: a cell starting with one of these may run as a formula when opened in a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBERS = re.compile(r"-?\d+(\.\d+)?(,-?\d+(\.\d+)?)?")  # "-3.5", or "lat,lon"
-
-Value = str | int | float | date | None
 
 
 @dataclass
@@ -65,57 +54,6 @@ class ExportFiles:
 class Package:
     files: list[tuple[str, IO[bytes]]]  # (file name, content) to send
     too_large: list[tuple[str, int]]  # (file name, bytes) that cannot be sent
-
-
-def defused(text: str) -> str:
-    """Text that a spreadsheet shows rather than runs: a leading apostrophe before anything
-    that could start a formula, except a plain number or coordinates, which are harmless."""
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBERS.fullmatch(text):
-        return "'" + text
-    return text
-
-
-class ExportWriter:
-    """Both files written as rows are added. Synchronous and CPU-bound: it runs in the export's
-    own process (see `export_process`), never on the event loop."""
-
-    def __init__(
-        self,
-        csv_file: IO[bytes],
-        xlsx_file: IO[bytes] | None,
-        columns: Sequence[Column],
-        descriptions: Sequence[Sequence[Value]],
-    ) -> None:
-        self._columns = columns
-        self._text = io.TextIOWrapper(csv_file, encoding="utf-8", newline="")
-        self._csv = csv.writer(self._text)
-        header = [key for key, _ in FIXED_COLUMNS] + [column.key for column in columns]
-        self._csv.writerow(header)
-        self._xlsx_file = xlsx_file
-        self._workbook = Workbook(write_only=True) if xlsx_file is not None else None
-        if self._workbook is not None:
-            self._sheet = self._workbook.create_sheet("checkins")
-            meanings = self._workbook.create_sheet("columns")
-            for description in descriptions:
-                meanings.append(description)
-            self._sheet.append(header)
-        self.rows = 0
-
-    def add(self, rows: Iterable[ExportRow]) -> None:
-        for row in rows:
-            values = _values(row, self._columns)
-            self._csv.writerow([_csv_cell(value) for value in values])
-            self.rows += 1
-            if self._workbook is not None and self.rows <= SPREADSHEET_MAX_ROWS:
-                self._sheet.append([_xlsx_cell(value) for value in values])
-
-    def finish(self) -> bool:
-        """Flush both files; True when the spreadsheet holds every row."""
-        self._text.flush()
-        self._text.detach()
-        if self._workbook is not None and self._xlsx_file is not None:
-            self._workbook.save(self._xlsx_file)  # even when cut short: an unsaved sheet leaks
-        return self._workbook is not None and self.rows <= SPREADSHEET_MAX_ROWS
 
 
 def package(files: ExportFiles, stem: str) -> Package:
@@ -157,7 +95,11 @@ def _zipped(file: IO[bytes], name: str) -> IO[bytes]:
     return archive_file
 
 
-def _values(row: ExportRow, columns: Sequence[Column]) -> list[Value]:
+def header(columns: Sequence[Column]) -> list[str]:
+    return [key for key, _ in FIXED_COLUMNS] + [column.key for column in columns]
+
+
+def row_values(row: ExportRow, columns: Sequence[Column]) -> list[Value]:
     values: list[Value] = [
         row.checkin_id,
         row.submitted_at,
@@ -182,24 +124,6 @@ def _number(value: float | None) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
-def _csv_cell(value: Value) -> str | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return defused(value) if isinstance(value, str) else value
-
-
-def _xlsx_cell(value: Value) -> Value:
-    if isinstance(value, datetime):  # a worksheet has no time zones: UTC, as the header says
-        return value.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", defused(value))
-    return value
-
-
 def describe(columns: Sequence[Column], t: Translator) -> list[list[Value]]:
     """The "columns" sheet: each key, what it holds in the reader's language, and its unit."""
     rows: list[list[Value]] = [["column", t.gettext("Meaning"), t.gettext("Unit")]]
@@ -212,5 +136,5 @@ def describe(columns: Sequence[Column], t: Translator) -> list[list[Value]]:
         unit = plain(t, column.unit, SOURCE_LANGUAGE)
         if column.kind == QuestionKind.PERCENTAGE:
             unit = "%"
-        rows.append([column.key, _xlsx_cell(meaning), _xlsx_cell(unit or None)])
+        rows.append([column.key, xlsx_cell(meaning), xlsx_cell(unit or None)])
     return rows

@@ -2,28 +2,28 @@
 
 openpyxl formats about 4,000 rows a second in pure Python and holds the GIL while it does: in a
 worker thread it still stalled the event loop by tens of milliseconds at a time (measured with
-`benchmarks.export_stall`). So each export starts a child process (spawned: forking a process
-with running threads can inherit a held lock) that owns the `ExportWriter`. The event loop reads
-the rows in chunks and hands them over a pipe in batches of BATCH_ROWS; the pipe's buffer is
-the back-pressure that keeps memory flat when the writer is slower than the database.
+`benchmarks.export_stall`). So each export starts `bot.checkins.export_writer` as a child
+process — a fresh interpreter with only the writer's imports (multiprocessing would re-import
+the bot's main module in every child) — and the event loop reads the rows in chunks and pipes
+them over in batches of BATCH_ROWS. Waiting for the pipe to drain is the back-pressure that
+keeps memory flat when the writer is slower than the database.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import multiprocessing
+import pickle
+import sys
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO
 
-from bot.checkins.export_files import ExportFiles, ExportWriter, Value, describe
+from bot.checkins import export_writer
+from bot.checkins.export_files import ExportFiles, describe, header, row_values
 from bot.i18n import Translator
 from storage.checkin_export import Column, ExportRow
 
-BATCH_ROWS = 500  # rows per hand-over: a few milliseconds of the loop's time to collect
+BATCH_ROWS = 200  # rows per hand-over: a few milliseconds of the loop's time to prepare
 Progress = Callable[[int], Awaitable[None]]  # told how many rows have been handed over
 
 
@@ -40,74 +40,56 @@ async def write_export(
     progress: Progress | None = None,
 ) -> ExportFiles:
     """Both files, positioned at their start, ready to send (sending closes them)."""
-    descriptions = describe(columns, t)
     with tempfile.TemporaryDirectory(prefix="export-") as folder:
-        paths = (Path(folder, "checkins.csv"), Path(folder, "checkins.xlsx"))
-        context = multiprocessing.get_context("spawn")
-        ours, theirs = context.Pipe()
-        writer = context.Process(
-            target=_write,
-            args=(theirs, paths, columns, descriptions, spreadsheet),
-            name="export-writer",
-            daemon=True,
-        )
-        writer.start()
-        theirs.close()
+        paths = [Path(folder, "checkins.csv"), Path(folder, "checkins.xlsx")]
+        if not spreadsheet:
+            paths.pop()
+        writer = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", export_writer.__name__, *map(str, paths),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
         try:
-            count, complete = await _feed(ours, rows, progress)
+            await _feed(writer, rows, [header(columns), describe(columns, t)], columns, progress)
+            answer, _ = await writer.communicate()
         finally:
-            ours.close()
-            if writer.is_alive():  # the feed failed: the half-written files are not wanted
+            if writer.returncode is None:  # the feed failed: the half-written files are not wanted
                 writer.kill()
-            await asyncio.to_thread(writer.join)
+                await writer.wait()
+        if writer.returncode != 0 or not answer.strip().isdigit():
+            raise ExportFailed(f"the export writer stopped with {writer.returncode}")
+        count = int(answer)
         # Opened before the folder goes: the open files outlive their names.
         csv_file = paths[0].open("rb")
+        complete = spreadsheet and count <= export_writer.SPREADSHEET_MAX_ROWS
         xlsx_file = paths[1].open("rb") if complete else None
     return ExportFiles(csv_file, xlsx_file, count)
 
 
 async def _feed(
-    pipe: Connection, rows: AsyncIterator[ExportRow], progress: Progress | None
-) -> tuple[int, bool]:
-    """Hand the rows over in batches (pickled in a thread: the pipe blocks when it is full),
-    then wait for the writer's row count and whether the spreadsheet holds them all."""
-    sent = 0
-    batch: list[ExportRow] = []
+    writer: asyncio.subprocess.Process,
+    rows: AsyncIterator[ExportRow],
+    opening: object,
+    columns: Sequence[Column],
+    progress: Progress | None,
+) -> None:
+    assert writer.stdin is not None
+    pipe = writer.stdin
     try:
+        pipe.write(pickle.dumps(opening))
+        sent = 0
+        batch: list[list[export_writer.Value]] = []
         async for row in rows:
-            batch.append(row)
+            batch.append(row_values(row, columns))
             if len(batch) == BATCH_ROWS:
-                await asyncio.to_thread(pipe.send, batch)
+                pipe.write(pickle.dumps(batch))
+                await pipe.drain()
+                await asyncio.sleep(0)  # drain() returns at once while the pipe has room
                 sent += len(batch)
                 batch = []
                 if progress is not None:
                     await progress(sent)
-        if batch:
-            await asyncio.to_thread(pipe.send, batch)
-        await asyncio.to_thread(pipe.send, None)
-        written, complete = await asyncio.to_thread(pipe.recv)
-    except (EOFError, OSError):  # the writer died: its error went to its stderr
+        pipe.write(pickle.dumps(batch))
+        pipe.write(pickle.dumps(None))
+        await pipe.drain()
+    except (BrokenPipeError, ConnectionResetError):  # the writer died: its error is on stderr
         raise ExportFailed("the export writer stopped") from None
-    return int(written), bool(complete)
-
-
-def _write(
-    pipe: Connection,
-    paths: tuple[Path, Path],
-    columns: Sequence[Column],
-    descriptions: Sequence[Sequence[Value]],
-    spreadsheet: bool,
-) -> None:
-    """The child process: write the batches until None comes, then report the row count and
-    whether the spreadsheet holds every row."""
-    with contextlib.ExitStack() as files:
-        csv_file = files.enter_context(paths[0].open("wb"))
-        xlsx_file: IO[bytes] | None = None
-        if spreadsheet:
-            xlsx_file = files.enter_context(paths[1].open("wb"))
-        writer = ExportWriter(csv_file, xlsx_file, columns, descriptions)
-        while (batch := pipe.recv()) is not None:
-            writer.add(batch)
-        complete = writer.finish()
-    pipe.send((writer.rows, complete))
-    pipe.close()
