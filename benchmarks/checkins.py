@@ -31,7 +31,9 @@ from typing import Any
 from sqlalchemy import event
 
 from benchmarks.checkin_load import Loaded, load, scratch_database
-from bot.checkins.export_files import SPREADSHEET_MAX_ROWS, package, write_export
+from bot.checkins.export_files import package
+from bot.checkins.export_process import write_export
+from bot.checkins.export_writer import SPREADSHEET_MAX_ROWS
 from bot.checkins.ranges import DateRange
 from bot.i18n import Catalogs
 from storage.checkin_export import Selection

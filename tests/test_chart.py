@@ -161,3 +161,32 @@ def test_the_korean_and_khmer_fonts_ship_with_the_bot() -> None:
     assert font().get_family() == ["DejaVu Sans", "Noto Sans Khmer", "NanumGothic"]
     registered = {entry.name for entry in font_manager.fontManager.ttflist}
     assert {"NanumGothic", "Noto Sans Khmer"} <= registered
+
+
+def _tick_labels(lines: list[Line], text: ChartText) -> list[str]:
+    """The x-axis labels matplotlib drew, as it drew them."""
+    figure = build_figure(lines, text)
+    figure.canvas.draw()
+    return [label.get_text() for label in figure.axes[0].get_xticklabels()]
+
+
+async def test_one_month_is_labelled_once(
+    bot: BotHarness, drawn: list[tuple[list[Line], ChartText]]
+) -> None:
+    await _checkins(bot)
+    await add_partner(bot.db, COORDINATOR, name="Cora", role=Role.COORDINATOR, language="fr")
+    coordinator = bot.user(COORDINATOR, "Cora", language_code="fr")
+    await coordinator.send("/chart trees_planted flrm-lebanon 2026-03")
+    photo = await coordinator.expect("FLRM Lebanon")
+    assert photo.photo is not None
+    [(lines, text)] = drawn
+    assert _tick_labels(lines, text) == ["mars 2026"]
+
+
+def test_many_months_get_ticks_that_neither_repeat_nor_crowd() -> None:
+    months = [date(2024 + m // 12, m % 12 + 1, 1) for m in range(36)]
+    text = ChartText("t", "x", "y", lambda day: f"{day:%b %Y}", lambda value: f"{value:g}")
+    few = _tick_labels([Line("a", dict.fromkeys(months[:3], 1.0))], text)
+    assert few == ["Jan 2024", "Feb 2024", "Mar 2024"]
+    many = _tick_labels([Line("a", dict.fromkeys(months, 1.0))], text)
+    assert many == ["Jan 2024", "Jul 2024", "Jan 2025", "Jul 2025", "Jan 2026", "Jul 2026"]

@@ -9,16 +9,17 @@ import csv
 import html
 import io
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
+from bot import progress_message
 from bot.checkins import export_files
-from bot.checkins.export_files import defused
+from bot.checkins.export_writer import defused
 from bot.sandbox.api_state import SentMessage
 from handlers import export as export_handler
-from storage.models import CheckinStatus, Role, StakeholderType
+from storage.models import CheckinAnswer, CheckinStatus, Role, StakeholderType
 from tests.support.bot import BotHarness
 from tests.support.chat import ChatUser
 from tests.support.checkin_data import MEDIA_QUESTIONS, QUESTIONS, add_checkin, add_template
@@ -293,3 +294,40 @@ def test_a_csv_over_the_upload_limit_goes_zipped(monkeypatch: pytest.MonkeyPatch
         assert archive.read("c.csv") == content
     assert sendable.too_large == [("c.xlsx", 2000)]
     assert xlsx_file.closed
+
+
+async def test_the_progress_message_is_edited_and_other_chats_are_answered_meanwhile(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """5,000 check-ins: the progress message is edited to its last line while a partner who
+    asks for /help in the meantime gets an answer before the files come."""
+    monkeypatch.setattr(progress_message, "INTERVAL", 0.0)
+    ids = await _people(bot)
+    async with bot.db.unit_of_work() as uow:  # one transaction: 5,000 would take minutes
+        flrm = await uow.programmes.by_slug("flrm")
+        place = await uow.places.landscape_by_slug("flrm-cambodia")
+        assert flrm is not None
+        assert place is not None
+        for n in range(5000):
+            checkin, _ = await uow.checkins.submit(
+                partner_id=ids["khmer"] if n % 2 else ids["hostile"],
+                programme_id=flrm.id,
+                landscape_id=place.id,
+                period_start=date(2000, 1, 1) + timedelta(days=n),
+                answers=[],
+                at=datetime(2026, 3, 5, 8, 30, tzinfo=UTC),
+            )
+            uow.session.add(
+                CheckinAnswer(checkin_id=checkin.id, question_key="area_ha", part="", number=n)
+            )
+    coordinator = bot.user(COORDINATOR, "Cora", language_code="en")
+    partner = bot.user(KHMER_PARTNER, "សុភា", language_code="en")
+    await coordinator.send("/export flrm")
+    await coordinator.expect("Preparing 5,002 check-ins")
+    await partner.send("/help")
+    await partner.expect("/checkin")
+    assert not any(m.document for m in bot.api.messages(COORDINATOR))
+    await coordinator.expect("5,002 check-ins.", within=120)
+    [progress] = [m for m in bot.api.messages(COORDINATOR) if m.text.startswith("Ready")]
+    assert progress.edited
+    assert progress.text.startswith("Ready: 5,002 check-ins for")

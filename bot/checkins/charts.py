@@ -29,6 +29,9 @@ FONT_FAMILIES = ["DejaVu Sans", "Noto Sans Khmer", "NanumGothic"]
 SIZE_INCHES = (8.0, 4.5)
 DPI = 150  # 1200 × 675 pixels: sharp on a phone, far below Telegram's photo limits
 MAX_PERIOD_TICKS = 8
+# Periods between labelled ticks: steps that divide a year, so monthly labels land on the same
+# months each year (Jan, Apr, Jul, Oct) rather than drifting.
+TICK_STEPS = (1, 2, 3, 4, 6, 12)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def build_figure(lines: Sequence[Line], text: ChartText) -> Figure:
     """The chart: periods along x (the union of every line's), the indicator up y."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
 
     periods = sorted({period for line in lines for period in line.values})
     position = {period: index for index, period in enumerate(periods)}
@@ -102,16 +105,27 @@ def build_figure(lines: Sequence[Line], text: ChartText) -> Figure:
     axes.set_xlabel(text.x_label, fontproperties=font())
     axes.set_ylabel(text.y_label, fontproperties=font())
     axes.tick_params(labelfontfamily=FONT_FAMILIES)
-    axes.xaxis.set_major_locator(MaxNLocator(MAX_PERIOD_TICKS, integer=True))
-    axes.xaxis.set_major_formatter(
-        FuncFormatter(lambda x, _: text.period(periods[int(x)]) if 0 <= x < len(periods) else "")
-    )
+    # Ticks sit on periods only, each labelled once: matplotlib's own locators put several
+    # ticks between two periods (or around a lone one) that would all read the same.
+    ticks = period_ticks(len(periods))
+    axes.set_xlim(-0.5, max(len(periods) - 0.5, 0.5))
+    axes.xaxis.set_major_locator(FixedLocator(ticks))
+    axes.xaxis.set_major_formatter(FixedFormatter([text.period(periods[n]) for n in ticks]))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: text.number(y)))
     axes.set_ylim(bottom=0)
     axes.grid(alpha=0.3)
     if lines:
         axes.legend(prop=font("small"), loc="best")
     return figure
+
+
+def period_ticks(count: int) -> list[int]:
+    """Which of `count` periods get a labelled tick: every one up to MAX_PERIOD_TICKS, else
+    every second, third, … — the smallest step that keeps them uncrowded."""
+    step = next(
+        (s for s in TICK_STEPS if count <= s * MAX_PERIOD_TICKS), -(-count // MAX_PERIOD_TICKS)
+    )
+    return list(range(0, count, step))
 
 
 def render_png(lines: Sequence[Line], text: ChartText) -> bytes:

@@ -1,5 +1,5 @@
-"""Export files: check-in rows written to a CSV and an XLSX in one pass, into anonymous
-temporary files, as the rows stream in — so memory stays flat however many rows there are.
+"""Export files: check-in rows written to a CSV and an XLSX in one pass, into temporary files,
+as the rows stream in — so memory stays flat however many rows there are.
 
 Row 1 of both holds stable machine keys (`id`, `submitted_at`, …, then each question key, or
 `key.part`), so scripts and pivot tables keep working across languages and template edits; the
@@ -13,27 +13,20 @@ and a longer sheet is work for a script. A CSV over Telegram's 50 MB limit goes 
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
-import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
+from bot.checkins.export_writer import Value, xlsx_cell
 from bot.i18n import N_, SOURCE_LANGUAGE, Translator
 from bot.localized import plain
 from storage.checkin_export import Column, ExportRow
 from storage.models import QuestionKind
 
-SPREADSHEET_MAX_ROWS = 100_000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # what a bot may send to Telegram
 FIXED_COLUMNS = (
     ("id", N_("Check-in number")),
@@ -48,11 +41,6 @@ FIXED_COLUMNS = (
     ("review_comment", N_("Review comment")),
 )
 _NUMERIC = frozenset({QuestionKind.NUMBER, QuestionKind.PERCENTAGE, QuestionKind.YES_NO})
-# OWASP: a cell starting with one of these may run as a formula when opened in a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBERS = re.compile(r"-?\d+(\.\d+)?(,-?\d+(\.\d+)?)?")  # "-3.5", or "lat,lon"
-
-Value = str | int | float | date | None
 
 
 @dataclass
@@ -66,55 +54,6 @@ class ExportFiles:
 class Package:
     files: list[tuple[str, IO[bytes]]]  # (file name, content) to send
     too_large: list[tuple[str, int]]  # (file name, bytes) that cannot be sent
-
-
-def defused(text: str) -> str:
-    """Text that a spreadsheet shows rather than runs: a leading apostrophe before anything
-    that could start a formula, except a plain number or coordinates, which are harmless."""
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBERS.fullmatch(text):
-        return "'" + text
-    return text
-
-
-async def write_export(
-    rows: AsyncIterator[ExportRow],
-    columns: Sequence[Column],
-    t: Translator,
-    *,
-    spreadsheet: bool = True,
-) -> ExportFiles:
-    """Both files, positioned at their start, ready to send (sending closes them)."""
-    with contextlib.ExitStack() as cleanup:
-        csv_file = cleanup.enter_context(tempfile.TemporaryFile())
-        text = io.TextIOWrapper(csv_file, encoding="utf-8", newline="")
-        writer = csv.writer(text)
-        header = [key for key, _ in FIXED_COLUMNS] + [column.key for column in columns]
-        writer.writerow(header)
-        workbook = Workbook(write_only=True) if spreadsheet else None
-        if workbook is not None:
-            sheet = workbook.create_sheet("checkins")
-            _describe(workbook.create_sheet("columns"), columns, t)
-            sheet.append(header)
-        count = 0
-        async for row in rows:
-            values = _values(row, columns)
-            writer.writerow([_csv_cell(value) for value in values])
-            count += 1
-            if workbook is not None and count <= SPREADSHEET_MAX_ROWS:
-                sheet.append([_xlsx_cell(value) for value in values])
-        text.flush()
-        text.detach()
-        csv_file.seek(0)
-        xlsx_file: IO[bytes] | None = None
-        if workbook is not None:
-            xlsx_file = cleanup.enter_context(tempfile.TemporaryFile())
-            workbook.save(xlsx_file)  # even when cut short: an unsaved sheet cannot close
-            xlsx_file.seek(0)
-            if count > SPREADSHEET_MAX_ROWS:  # more rows arrived than were counted
-                xlsx_file.close()
-                xlsx_file = None
-        cleanup.pop_all()  # written: they are the caller's now
-    return ExportFiles(csv_file, xlsx_file, count)
 
 
 def package(files: ExportFiles, stem: str) -> Package:
@@ -156,7 +95,11 @@ def _zipped(file: IO[bytes], name: str) -> IO[bytes]:
     return archive_file
 
 
-def _values(row: ExportRow, columns: Sequence[Column]) -> list[Value]:
+def header(columns: Sequence[Column]) -> list[str]:
+    return [key for key, _ in FIXED_COLUMNS] + [column.key for column in columns]
+
+
+def row_values(row: ExportRow, columns: Sequence[Column]) -> list[Value]:
     values: list[Value] = [
         row.checkin_id,
         row.submitted_at,
@@ -181,29 +124,11 @@ def _number(value: float | None) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
-def _csv_cell(value: Value) -> str | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return defused(value) if isinstance(value, str) else value
-
-
-def _xlsx_cell(value: Value) -> Value:
-    if isinstance(value, datetime):  # a worksheet has no time zones: UTC, as the header says
-        return value.astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", defused(value))
-    return value
-
-
-def _describe(sheet: WriteOnlyWorksheet, columns: Sequence[Column], t: Translator) -> None:
+def describe(columns: Sequence[Column], t: Translator) -> list[list[Value]]:
     """The "columns" sheet: each key, what it holds in the reader's language, and its unit."""
-    sheet.append(["column", t.gettext("Meaning"), t.gettext("Unit")])
+    rows: list[list[Value]] = [["column", t.gettext("Meaning"), t.gettext("Unit")]]
     for key, meaning in FIXED_COLUMNS:
-        sheet.append([key, t.gettext(meaning), None])
+        rows.append([key, t.gettext(meaning), None])
     for column in columns:
         meaning = plain(t, column.text, SOURCE_LANGUAGE)
         if column.part_label:
@@ -211,4 +136,5 @@ def _describe(sheet: WriteOnlyWorksheet, columns: Sequence[Column], t: Translato
         unit = plain(t, column.unit, SOURCE_LANGUAGE)
         if column.kind == QuestionKind.PERCENTAGE:
             unit = "%"
-        sheet.append([column.key, _xlsx_cell(meaning), _xlsx_cell(unit or None)])
+        rows.append([column.key, xlsx_cell(meaning), xlsx_cell(unit or None)])
+    return rows
