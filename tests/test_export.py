@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from bot.checkins import export_files
 from bot.checkins.export_files import defused
-from bot.sandbox.api_state import SentMessage
+from bot.sandbox.api_objects import SentMessage
 from handlers import export as export_handler
 from storage.models import CheckinStatus, Role, StakeholderType
 from tests.support.bot import BotHarness
