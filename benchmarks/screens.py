@@ -16,8 +16,8 @@ import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from bot.sandbox.api_objects import SentMessage
 from bot.sandbox.api_server import LocalBotApi
-from bot.sandbox.api_state import SentMessage
 from storage.models import QuestionKind, Role
 from tests.support.bot import TOKEN, BotHarness
 from tests.support.chat import ChatUser

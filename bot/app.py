@@ -4,12 +4,11 @@ from settings (nothing is created at import time)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from telegram import Bot
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext
+from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 import handlers
@@ -18,6 +17,7 @@ from bot.i18n import Catalogs
 from bot.inbox import Inbox
 from bot.menus import publish_defaults, publish_for
 from bot.pipeline import Pipeline
+from bot.ptb import App, Context, Job
 from bot.replies import ReplySender
 from bot.routing import Command
 from bot.services import Services
@@ -64,7 +64,7 @@ def sending_bot(services: Services) -> Bot:
     )
 
 
-def build_application(services: Services) -> Application:  # type: ignore[type-arg]
+def build_application(services: Services) -> App:
     telegram = services.settings.telegram
     application = (
         ApplicationBuilder()
@@ -86,7 +86,7 @@ def build_inbox(services: Services, bot: Bot, owner: str) -> Inbox:
     return Inbox(services, bot, pipeline, ReplySender(services, bot, owner))
 
 
-async def on_start(application: Application, services: Services, inbox: Inbox) -> None:  # type: ignore[type-arg]
+async def on_start(application: App, services: Services, inbox: Inbox) -> None:
     """Once connected: publish the command menus, take over what a stopped process left
     (updates not handled, replies not sent) and schedule housekeeping."""
     bot = application.bot
@@ -113,11 +113,8 @@ async def on_start(application: Application, services: Services, inbox: Inbox) -
     log.info("bot @%s is up", bot.username)
 
 
-Job = Callable[[CallbackContext], Coroutine[Any, Any, None]]  # type: ignore[type-arg]
-
-
 def _catch_up(inbox: Inbox) -> Job:
-    async def catch_up(_context: CallbackContext) -> None:  # type: ignore[type-arg]
+    async def catch_up(_context: Context) -> None:
         await inbox.replies.sweep()
         await inbox.catch_up()
 
@@ -125,7 +122,7 @@ def _catch_up(inbox: Inbox) -> Job:
 
 
 def _prune(services: Services) -> Job:
-    async def prune(_context: CallbackContext) -> None:  # type: ignore[type-arg]
+    async def prune(_context: Context) -> None:
         before = services.clock() - HANDLED_UPDATE_RETENTION
         async with services.db.unit_of_work() as uow:
             updates = await uow.inbox.prune(before)

@@ -17,7 +17,7 @@ from telegram.constants import ChatType
 from bot.access import Level, level_of, settled_role
 from bot.callbacks import InvalidCallback
 from bot.i18n import Translator
-from bot.routing import Button, Command, Fallbacks, Route, Step, Upload
+from bot.routing import Button, Command, DuplicateRoute, Fallbacks, Route, RouteTable, Upload
 from bot.services import Services
 from bot.turn import Turn
 from storage.models import PartnerStatus
@@ -32,11 +32,16 @@ Resolver = Callable[[Turn], Awaitable[Route | None]]
 
 class Pipeline:
     def __init__(self, services: Services, routes: Sequence[Route], fallbacks: Fallbacks) -> None:
+        """Raises `DuplicateRoute` when two routes claim one name, or a button claims the
+        menu's action, so the mistake shows at start rather than as a feature gone quiet."""
         self.services = services
-        self.commands = {r.name: r for r in routes if isinstance(r, Command)}
-        self.buttons = {r.action: r for r in routes if isinstance(r, Button)}
-        self.steps = {(r.flow, r.step): r for r in routes if isinstance(r, Step)}
-        self.upload = next((r for r in routes if isinstance(r, Upload)), None)
+        table = RouteTable(routes)
+        if MENU_ACTION in table.buttons:
+            raise DuplicateRoute(f"button action {MENU_ACTION!r} is reserved for menu buttons")
+        self.commands = table.commands
+        self.buttons = table.buttons
+        self.steps = table.steps
+        self.upload = table.upload
         self.fallbacks = fallbacks
 
     async def handle(self, update: Update, bot: Bot, uow: UnitOfWork) -> Turn | None:

@@ -1,11 +1,12 @@
 """Routes: what a feature module declares — its commands, buttons and flow steps, each with the
-access level it needs. The pipeline enforces the level; handlers never check roles themselves."""
+access level it needs — and the table that looks them up, refusing two routes for one name. The
+pipeline enforces the level; handlers never check roles themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.access import Level
 
@@ -53,6 +54,50 @@ class Upload:
 
 
 Route = Command | Button | Step | Upload
+R = TypeVar("R", Command, Button, Step, Upload)
+K = TypeVar("K")
+
+
+class DuplicateRoute(ValueError):
+    """Two routes claim one command, button action or flow step: the later would silently win."""
+
+
+class RouteTable:
+    """The routes by what they answer: a command name, a button action, a (flow, step), the one
+    document upload. Built at start, so a duplicate stops the bot before any update arrives."""
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        self.commands: dict[str, Command] = {}
+        self.buttons: dict[str, Button] = {}
+        self.steps: dict[tuple[str, str], Step] = {}
+        self.upload: Upload | None = None
+        for route in routes:
+            if isinstance(route, Command):
+                _claim(self.commands, route.name, route, "command")
+            elif isinstance(route, Button):
+                _claim(self.buttons, route.action, route, "button action")
+            elif isinstance(route, Step):
+                _claim(self.steps, (route.flow, route.step), route, "flow step")
+            elif self.upload is not None:
+                raise DuplicateRoute(_twice("document upload", self.upload, route))
+            else:
+                self.upload = route
+
+
+def _claim(table: dict[K, R], key: K, route: R, what: str) -> None:
+    if key in table:
+        raise DuplicateRoute(_twice(f"{what} {key!r}", table[key], route))
+    table[key] = route
+
+
+def _twice(what: str, first: Route, second: Route) -> str:
+    return f"{what} has two routes: {_handler_name(first)} and {_handler_name(second)}"
+
+
+def _handler_name(route: Route) -> str:
+    handler = route.handler
+    module = getattr(handler, "__module__", "?")
+    return f"{module}.{getattr(handler, '__qualname__', repr(handler))}"
 
 
 @dataclass(frozen=True)

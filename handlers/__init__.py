@@ -1,6 +1,24 @@
 """Feature handlers, one module per feature. `routes()` composes them; the pipeline registers
 known commands, then buttons and flow steps, then the catch-alls last: free text is a question
-for `ask`, anything else goes to `fallback`."""
+for `ask`, anything else goes to `fallback`. Two routes for one name stop the bot at start.
+
+Button actions are short, since callback data holds 64 bytes, and never renamed, since buttons
+already on partners' phones carry them. Their prefixes:
+
+    adm.  /grant and /revoke (admin)       inv.  /invite links (admin)
+    ask.  answers to a free-text question  att.  /attendance
+    bc.   /broadcast                       ce.   /cancelevent
+    ci.   /checkin                         ee.   /editevent
+    ev    /events (an event's card)        fq.   /faq entries
+    help. /help groups                     land  a landscape (/programmes)
+    ne.   /newevent                        ob.   onboarding (/start)
+    prg   a programme (/programmes)        pv.   /forget (privacy)
+    rsvp  Attend / Maybe / Can't attend    rv.   /review of check-ins
+    set.  /settings                        ss.   /setstatus
+    sum   /summary periods                 tpl   /template
+    un.   /unanswered questions            chart /chart indicators
+    cmd   a menu button running a command (the pipeline's MENU_ACTION)
+"""
 
 from __future__ import annotations
 

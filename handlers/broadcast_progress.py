@@ -10,16 +10,14 @@ Telegram is called only after the unit of work has committed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackContext
 
 from bot.i18n import Translator
+from bot.ptb import Context, Job
 from bot.services import Services
 from handlers import broadcast_views as views
 from handlers.broadcast_list import full_report
@@ -30,7 +28,6 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 INTERVAL = 2.0  # seconds between looks at the broadcasts being sent
-Job = Callable[[CallbackContext], Coroutine[Any, Any, None]]  # type: ignore[type-arg]
 
 
 @dataclass(frozen=True)
@@ -45,7 +42,7 @@ class _Show:
 def progress_job(services: Services) -> Job:
     shown: dict[int, str] = {}  # the text each progress message has now: no edit without change
 
-    async def report_progress(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    async def report_progress(context: Context) -> None:
         try:
             async with services.db.unit_of_work() as uow:
                 work = [

@@ -5,11 +5,8 @@ read. Both are re-checked when sent: a partner who has reported or gone away is 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
-
-from telegram.ext import CallbackContext
 
 from bot.checkins.cadence import Period, prompt_at, window_closes
 from bot.checkins.prompts import (
@@ -32,6 +29,7 @@ from bot.delivery.kinds import (
 )
 from bot.i18n import Translator
 from bot.localized import show
+from bot.ptb import Context, Job
 from bot.services import Services
 from storage.models import Cadence, CheckinTemplate
 
@@ -123,12 +121,10 @@ def _period_label(t: Translator, template: CheckinTemplate, period: Period) -> s
     return t.gettext("week of {day}", day=t.date(period.start, "d MMMM"))
 
 
-def prompt_planner(
-    services: Services,
-) -> Callable[[CallbackContext], Coroutine[Any, Any, None]]:  # type: ignore[type-arg]
+def prompt_planner(services: Services) -> Job:
     """The JobQueue job that plans each period's prompts (at start, then every few minutes)."""
 
-    async def plan(_context: CallbackContext) -> None:  # type: ignore[type-arg]
+    async def plan(_context: Context) -> None:
         async with services.db.unit_of_work() as uow:
             await plan_prompts(uow, services.settings.checkins, services.clock())
             planned = uow.deliveries.planned

@@ -9,19 +9,19 @@ from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackContext
 
+from bot.ptb import Context
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-ErrorHandler = Callable[[object, CallbackContext], Coroutine[Any, Any, None]]  # type: ignore[type-arg]
+ErrorHandler = Callable[[object, Context], Coroutine[Any, Any, None]]
 
 
 def error_handler(_services: Services) -> ErrorHandler:
     """For PTB: errors it catches come from jobs (updates are handled by the inbox)."""
 
-    async def on_error(update: object, context: CallbackContext) -> None:  # type: ignore[type-arg]
+    async def on_error(update: object, context: Context) -> None:
         log.error("a scheduled job failed", exc_info=context.error)
 
     return on_error

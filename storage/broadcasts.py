@@ -12,8 +12,6 @@ from datetime import datetime
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -29,6 +27,7 @@ from storage.models import (
     PartnerLandscape,
     PartnerStatus,
 )
+from storage.upserts import insert
 
 KIND = "broadcast"  # the delivery kind; one batch per broadcast
 PROGRESS_CLAIMED = 0  # progress_message_id while one replica sends the first progress message
@@ -167,9 +166,7 @@ class Broadcasts:
 
     async def acknowledge(self, broadcast_id: int, partner_id: int, at: datetime) -> bool:
         """Record "Got it" once; True the first time."""
-        dialect = self._session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(BroadcastAck).values(
+        statement = insert(self._session, BroadcastAck).values(
             broadcast_id=broadcast_id, partner_id=partner_id, at=at
         )
         result = await self._session.execute(statement.on_conflict_do_nothing())

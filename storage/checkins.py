@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +23,7 @@ from storage.models import (
     CheckinStatus,
     CheckinTemplate,
 )
+from storage.upserts import insert
 
 
 @dataclass(frozen=True)
@@ -119,10 +119,8 @@ class Checkins:
             "reviewed_by": None,
             "reviewed_at": None,
         }
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert(Checkin)
+            insert(self._session, Checkin)
             .values(
                 partner_id=partner_id, programme_id=programme_id, period_start=period_start, **fresh
             )

@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Batch, Delivery, DeliveryStatus
 from storage.presence import dead_owners
+from storage.upserts import insert
 
 
 @dataclass(frozen=True)
@@ -59,10 +58,7 @@ class Deliveries:
         """A message for an audience, expanded when due. Planning the same (kind, source) again
         returns the batch already planned — also when another replica plans it at the same
         moment (the insert yields to the row that won)."""
-        insert = (
-            pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        )
-        statement = insert(Batch).values(
+        statement = insert(self._session, Batch).values(
             kind=kind,
             source=source,
             due_at=due_at,
@@ -110,11 +106,9 @@ class Deliveries:
         ]
         if not rows:
             return 0
-        dialect = self._session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         added = 0
         for start in range(0, len(rows), 1000):  # stay under the drivers' parameter limits
-            statement = insert(Delivery).values(rows[start : start + 1000])
+            statement = insert(self._session, Delivery).values(rows[start : start + 1000])
             result = await self._session.execute(statement.on_conflict_do_nothing())
             added += max(getattr(result, "rowcount", 0), 0)
         self.planned = True

@@ -14,11 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundUpdate
+from storage.upserts import insert
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,7 @@ class Inbox:
         """Store updates not stored yet (a redelivery is ignored); returns how many were new."""
         if not arrivals:
             return 0
-        insert = pg_insert if self._postgres else sqlite_insert
-        statement = insert(InboundUpdate).values(
+        statement = insert(self._session, InboundUpdate).values(
             [
                 {
                     "bot_id": bot_id,

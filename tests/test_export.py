@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from bot import progress_message
 from bot.checkins import export_files
 from bot.checkins.export_writer import defused
-from bot.sandbox.api_state import SentMessage
+from bot.sandbox.api_objects import SentMessage
 from handlers import export as export_handler
 from storage.models import CheckinAnswer, CheckinStatus, Role, StakeholderType
 from tests.support.bot import BotHarness

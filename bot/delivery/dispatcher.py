@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from telegram import Bot
-from telegram.ext import CallbackContext, JobQueue
 
 from bot.delivery.kinds import (
     ExpandContext,
@@ -33,6 +32,7 @@ from bot.delivery.limits import Limits
 from bot.delivery.outcomes import Recorder
 from bot.delivery.rendering import render_due
 from bot.delivery.sender import Sender
+from bot.ptb import Context, Jobs
 from bot.services import Services
 from storage.deliveries import NewDelivery, Outcome
 from storage.models import Delivery, DeliveryStatus
@@ -72,7 +72,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
-        self._job_queue: JobQueue | None = None  # type: ignore[type-arg]
+        self._job_queue: Jobs | None = None
         # When a round last ended or claimed work (monotonic): readiness calls a sender stuck
         # when this grows old.
         self.last_round = time.monotonic()
@@ -81,7 +81,7 @@ class Dispatcher:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    def start(self, job_queue: JobQueue | None = None) -> None:  # type: ignore[type-arg]
+    def start(self, job_queue: Jobs | None = None) -> None:
         """Begin sending: poll every few seconds and wake at every due time."""
         self._job_queue = job_queue
         if job_queue is not None:
@@ -166,7 +166,7 @@ class Dispatcher:
                 # The database or network is down: keep the rows, try again at the next wake.
                 log.exception("sending scheduled messages failed; will retry")
 
-    async def _on_job(self, _context: CallbackContext) -> None:  # type: ignore[type-arg]
+    async def _on_job(self, _context: Context) -> None:
         self.wake()
 
     async def _schedule_next(self) -> None:

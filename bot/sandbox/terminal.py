@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
+from bot.sandbox.api_objects import SentMessage
 from bot.sandbox.api_server import LocalBotApi
-from bot.sandbox.api_state import SentMessage
 
 HELP = (
     "Type a message and press Enter to send it.\n"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.sandbox.api_state import SentMessage
+from bot.sandbox.api_objects import SentMessage
 from storage.broadcasts import KIND, source_of
 from storage.database import Database
 from storage.models import Batch, Broadcast, DeliveryStatus, utcnow

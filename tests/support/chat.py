@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from bot.sandbox.api_objects import CallbackAnswer, SentMessage
 from bot.sandbox.api_server import LocalBotApi
-from bot.sandbox.api_state import CallbackAnswer, SentMessage
 
 # A 1×1 PNG: the smallest photo the sandbox (like Telegram) accepts.
 PHOTO = (
