@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.content import read_content_file
 from bot.i18n import Catalogs, locales_dir
 from bot.settings import SHIPPED_LANGUAGES
 
@@ -199,4 +200,19 @@ def test_each_catalog_keeps_to_its_glossary(language: str) -> None:
                 for avoided in entry["avoid"]
                 if avoided.casefold() in (text or "").casefold()
             ]
+    assert not found, found
+
+
+def test_the_example_checkin_questions_keep_each_glossary() -> None:
+    """Questions are read beside the interface's own messages: same terms, same register
+    (the Korean questions once asked in 합쇼체 under a 해요체 interface)."""
+    content = read_content_file(ROOT / "bot" / "examples" / "content.toml")
+    found = []
+    for language in TRANSLATED:
+        glossary = tomllib.loads((locales_dir() / language / "glossary.toml").read_text("utf-8"))
+        avoided = [form for entry in glossary.values() for form in entry["avoid"]]
+        for template in content.checkin_templates:
+            for question in template.questions:
+                text = question.text.get(language, "")
+                found += [(language, form, text) for form in avoided if form in text]
     assert not found, found
