@@ -1,4 +1,5 @@
-"""`landscape-bot sandbox` end to end: a real process, a chat typed into its terminal."""
+"""`landscape-bot sandbox` end to end: a real process, a chat typed into its terminal; and the
+demo activity it seeds."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import sys
 from pathlib import Path
 
 from bot.i18n import Catalogs
+from bot.sandbox.demo import MONTHS
+from bot.sandbox.session import DEMO_COORDINATOR, DEMO_PARTNERS, load_demo
+from bot.settings import ReminderSettings
+from storage.database import Database
 
 TIMEOUT = 30.0
 
@@ -81,3 +86,46 @@ async def test_an_admin_grants_a_coordinator_in_the_sandbox(tmp_path: Path) -> N
     finally:
         if terminal.process.returncode is None:
             terminal.process.kill()
+
+
+async def test_the_sandbox_coordinator_finds_months_of_demo_activity(tmp_path: Path) -> None:
+    """A newcomer trying the coordinator's tools sees data at once: check-ins waiting for
+    review, a summary with figures, a question nobody has answered, RSVPs to the meeting."""
+    terminal = await _sandbox(tmp_path, "--as", "coordinator", lang="C")
+    try:
+        await terminal.until("/start")
+        await terminal.type("/review")
+        await terminal.until("Check-ins to review")
+        await terminal.until("Amina Benali")  # her latest month waits for review
+        await terminal.type("/summary flrm last month")
+        await terminal.until("3 check-ins")  # the three demo partners reported last month
+        await terminal.type("/unanswered")
+        await terminal.until("¿Cuándo llegan las plántulas")
+        await _quit(terminal)
+    finally:
+        if terminal.process.returncode is None:
+            terminal.process.kill()
+
+
+async def test_every_demo_landscape_has_a_coordinator_to_write_to(tmp_path: Path) -> None:
+    """ "Write to your coordinator" leads somewhere from whichever FLRM landscape the sandbox
+    partner picks; loading the demo twice adds nothing."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}")
+    await db.upgrade()
+    try:
+        for _ in range(2):
+            async with db.unit_of_work() as uow:
+                await load_demo(uow, ReminderSettings())
+        async with db.unit_of_work() as uow:
+            flrm = await uow.programmes.by_slug("flrm")
+            assert flrm is not None
+            places = [p for p in await uow.places.landscapes() if p.programme_id == flrm.id]
+            for place in places:
+                [coordinator] = await uow.partners.coordinators_of({place.id})
+                assert coordinator.telegram_id == DEMO_COORDINATOR[0], place.slug
+            for telegram_id, *_profile in DEMO_PARTNERS:
+                partner = await uow.partners.by_telegram_id(telegram_id)
+                assert partner is not None
+                assert len(await uow.checkins.recent_for(partner.id, limit=10)) == MONTHS
+    finally:
+        await db.dispose()

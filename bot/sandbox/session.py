@@ -1,5 +1,5 @@
-"""`landscape-bot sandbox`: the real bot against the local Bot API server, with demo content and
-a chat in the terminal — no token, no network."""
+"""`landscape-bot sandbox`: the real bot against the local Bot API server, with demo content,
+demo partners with months of activity, and a chat in the terminal — no token, no network."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.examples import example_content
 from bot.reminders import plan_reminders
 from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
+from bot.sandbox.demo import seed_activity
 from bot.sandbox.terminal import chat_in_terminal
 from bot.settings import (
     AccessSettings,
@@ -46,6 +47,11 @@ DEMO_PARTNERS: list[DemoProfile] = [
     (7003, "María Quispe", "Regional forest office", StakeholderType.GOVERNMENT, "es",
      "America/Lima", "flrm-peru"),
 ]  # fmt: skip
+# The coordinator "Write to your coordinator" reaches: every FLRM landscape is theirs.
+DEMO_COORDINATOR: DemoProfile = (
+    7004, "Dara Keo", "FLRM secretariat", StakeholderType.NGO, "en", "Asia/Phnom_Penh",
+    "flrm-cambodia",
+)  # fmt: skip
 
 
 async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bool) -> None:
@@ -70,12 +76,15 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
         await services.db.upgrade()
         language_code = _terminal_language()
         async with services.db.unit_of_work() as uow:
-            await _load_demo(uow, sandbox_settings.reminders)
+            await load_demo(uow, sandbox_settings.reminders)
             if role != "partner":  # already registered, so their tools work at once
                 language = services.catalogs.choose(None, language_code)
                 await _register(uow, _staff_profile(user_id, language), Role(role))
         api.add_user(user_id, first_name, language_code=language_code)
-        for demo_id, name, *_rest, language, _zone, _landscape in DEMO_PARTNERS:
+        for demo_id, name, *_rest, language, _zone, _landscape in (
+            *DEMO_PARTNERS,
+            DEMO_COORDINATOR,
+        ):
             api.add_user(demo_id, name.split()[0], language_code=language)
         stop = asyncio.Event()
         bot = asyncio.create_task(serve(services, stop))
@@ -86,7 +95,10 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
             "progress meeting is copied to three days from now: ask when the next meeting is.\n"
         )
         try:
-            others = {profile[0]: f"{profile[1]} ({profile[4]})" for profile in DEMO_PARTNERS}
+            others = {
+                profile[0]: f"{profile[1]} ({profile[4]})"
+                for profile in (*DEMO_PARTNERS, DEMO_COORDINATOR)
+            }
             await chat_in_terminal(api, user_id, others=others)
         finally:
             stop.set()
@@ -94,12 +106,15 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
             await services.db.dispose()
 
 
-async def _load_demo(uow: UnitOfWork, reminders: ReminderSettings) -> None:
+async def load_demo(uow: UnitOfWork, reminders: ReminderSettings) -> None:
     content = read_content(example_content().read_bytes(), "the example content")
     await apply_content(uow, content, reminders=reminders)
     await _upcoming_meeting(uow, reminders)
     for profile in DEMO_PARTNERS:
         await _register(uow, profile)
+    await _register(uow, DEMO_COORDINATOR, Role.COORDINATOR)
+    partners = [profile[0] for profile in DEMO_PARTNERS]
+    await seed_activity(uow, partners, DEMO_COORDINATOR[0], DEMO_MEETING, utcnow())
 
 
 async def _upcoming_meeting(uow: UnitOfWork, reminders: ReminderSettings) -> None:
