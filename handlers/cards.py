@@ -15,6 +15,18 @@ def programme_name(t: Translator, programme: Programme) -> str:
 
 
 def programme_card(t: Translator, programme: Programme) -> str:
+    """Everything about a programme in one message, for coordinators editing it."""
+    default = programme.default_language
+    parts = [status_card(t, programme), *_about_lines(t, programme)]
+    if programme.figures:
+        parts += ["", f"<b>{t.gettext('Key figures')}</b>"]
+        parts += [figure_line(t, figure, default) for figure in programme.figures]
+    return "\n".join(parts)
+
+
+def status_card(t: Translator, programme: Programme) -> str:
+    """What /status shows first, sized for one phone screen: the name, phase and dates, and
+    where the programme stands. Figures and the background are a tap away."""
     default = programme.default_language
     lines = [f"<b>{show(t, programme.name, default)}</b>"]
     facts: list[str] = []
@@ -25,13 +37,6 @@ def programme_card(t: Translator, programme: Programme) -> str:
         facts.append(escape(f"{t.date(programme.starts_on, 'medium')} – {end}"))
     if facts:
         lines.append(" · ".join(facts))
-    if programme.funder:
-        lines.append(t.gettext("Funded by {funder}", funder=show(t, programme.funder, default)))
-    if programme.countries:
-        countries = ", ".join(t.country_name(code) for code in programme.countries)
-        lines.append(t.gettext("Countries: {countries}", countries=countries))
-    if programme.summary:
-        lines += ["", show(t, programme.summary, default)]
     if programme.status:
         heading = t.gettext("Where we are")
         if programme.status_as_of:
@@ -39,11 +44,32 @@ def programme_card(t: Translator, programme: Programme) -> str:
                 "Where we are (as of {date})", date=t.date(programme.status_as_of, "long")
             )
         lines += ["", f"<b>{heading}</b>", show(t, programme.status, default)]
-    if programme.figures:
-        heading = t.gettext("Key figures")
-        lines += ["", f"<b>{heading}</b>"]
-        lines += [figure_line(t, figure, default) for figure in programme.figures]
     return "\n".join(lines)
+
+
+def figures_card(t: Translator, programme: Programme) -> str:
+    default = programme.default_language
+    lines = [f"<b>{show(t, programme.name, default)}</b>", "", f"<b>{t.gettext('Key figures')}</b>"]
+    return "\n".join(lines + [figure_line(t, figure, default) for figure in programme.figures])
+
+
+def about_card(t: Translator, programme: Programme) -> str:
+    """The programme's background: who funds it, where it works, what it is for."""
+    lines = [f"<b>{show(t, programme.name, programme.default_language)}</b>"]
+    return "\n".join(lines + _about_lines(t, programme))
+
+
+def _about_lines(t: Translator, programme: Programme) -> list[str]:
+    default = programme.default_language
+    lines: list[str] = []
+    if programme.funder:
+        lines.append(t.gettext("Funded by {funder}", funder=show(t, programme.funder, default)))
+    if programme.countries:
+        countries = ", ".join(t.country_name(code) for code in programme.countries)
+        lines.append(t.gettext("Countries: {countries}", countries=countries))
+    if programme.summary:
+        lines += ["", show(t, programme.summary, default)]
+    return lines
 
 
 def figure_line(t: Translator, figure: ProgrammeFigure, default: str) -> str:

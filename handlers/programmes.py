@@ -3,13 +3,15 @@ landscapes and their upcoming events."""
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardButton
+
 from bot.access import Level, programmes_of, viewer
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_, escape
 from bot.replies import Keyboard
 from bot.routing import Button, Command, Route
 from bot.turn import Turn
-from handlers.cards import event_title, programme_card, programme_name
+from handlers.cards import about_card, event_title, figures_card, programme_name, status_card
 from storage.models import Landscape, Programme
 
 
@@ -51,22 +53,43 @@ def _names(programme: Programme, wanted: str) -> bool:
 
 
 async def on_programme(turn: Turn) -> None:
-    programme = await turn.uow.programmes.get(turn.arg_int())
-    if programme is None:
-        raise InvalidCallback("programme")
-    await _show(turn, programme)
+    await _show(turn, await _programme(turn))
 
 
 async def _show(turn: Turn, programme: Programme) -> None:
     t = turn.t
-    keyboard: Keyboard = [
-        [turn.button(t.gettext("Landscapes"), "prg.land", programme.id)],
+    keyboard: list[list[InlineKeyboardButton]] = []
+    if programme.figures:
+        keyboard.append([turn.button(t.gettext("Key figures"), "prg.figs", programme.id)])
+    keyboard.append([turn.button(t.gettext("About the programme"), "prg.about", programme.id)])
+    if programme.landscapes:
+        keyboard.append([turn.button(t.gettext("Landscapes"), "prg.land", programme.id)])
+    keyboard += [
         [turn.button(t.gettext("Upcoming events"), "ev.list", 0)],
         [turn.button(t.gettext("« All programmes"), "prg.all")],
     ]
-    await turn.settle(
-        programme_card(t, programme), keyboard if programme.landscapes else keyboard[1:]
-    )
+    await turn.settle(status_card(t, programme), keyboard)
+
+
+async def on_figures(turn: Turn) -> None:
+    programme = await _programme(turn)
+    await turn.settle(figures_card(turn.t, programme), _back(turn, programme))
+
+
+async def on_about(turn: Turn) -> None:
+    programme = await _programme(turn)
+    await turn.settle(about_card(turn.t, programme), _back(turn, programme))
+
+
+async def _programme(turn: Turn) -> Programme:
+    programme = await turn.uow.programmes.get(turn.arg_int())
+    if programme is None:
+        raise InvalidCallback("programme")
+    return programme
+
+
+def _back(turn: Turn, programme: Programme) -> Keyboard:
+    return [[turn.button(turn.t.gettext("« Back"), "prg", programme.id)]]
 
 
 async def on_all(turn: Turn) -> None:
@@ -74,9 +97,7 @@ async def on_all(turn: Turn) -> None:
 
 
 async def on_landscapes(turn: Turn) -> None:
-    programme = await turn.uow.programmes.get(turn.arg_int())
-    if programme is None:
-        raise InvalidCallback("programme")
+    programme = await _programme(turn)
     t = turn.t
     keyboard = [
         [turn.button(f"{place.name} · {t.country_name(place.country)}", "land", place.id)]
@@ -122,5 +143,7 @@ ROUTES: tuple[Route, ...] = (
     Button("prg", on_programme, Level.PARTNER),
     Button("prg.all", on_all, Level.PARTNER),
     Button("prg.land", on_landscapes, Level.PARTNER),
+    Button("prg.figs", on_figures, Level.PARTNER),
+    Button("prg.about", on_about, Level.PARTNER),
     Button("land", on_landscape, Level.PARTNER),
 )

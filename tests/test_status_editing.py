@@ -50,13 +50,17 @@ async def test_coordinator_updates_status_and_a_figure_partners_see_it(bot: BotH
     amelie = bot.user(5002, "Amélie", language_code="fr")
     await add_partner(bot.db, 5002, name="Amélie", language="fr")
     await amelie.send("/status")
-    card = await amelie.expect(NEW_STATUS)
+    await amelie.expect(NEW_STATUS)
+    await amelie.press(fr.gettext("Key figures"))
+    card = await amelie.expect(fr.gettext("Key figures"))
     assert "45,5 millions USD" in card.text
     george = bot.user(5003, "George", language_code="en")
     await add_partner(bot.db, 5003, name="George", language="en")
     await george.send("/status")
     card = await george.expect("Phase 2 is planned around four lines of work")
     assert "Kampot" not in card.text
+    await george.press("Key figures")
+    card = await george.expect("Key figures")
     assert "45.5 million USD" in card.text
 
     async with bot.db.unit_of_work() as uow:
