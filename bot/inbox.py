@@ -49,12 +49,7 @@ STALE = timedelta(seconds=5)
 
 class Inbox:
     def __init__(
-        self,
-        services: Services,
-        bot: Bot,
-        pipeline: Pipeline,
-        replies: ReplySender,
-        flood: FloodGate | None = None,
+        self, services: Services, bot: Bot, pipeline: Pipeline, replies: ReplySender
     ) -> None:
         self.services = services
         self.bot = bot
@@ -64,7 +59,7 @@ class Inbox:
         self._slots = asyncio.Semaphore(CONCURRENT_CHATS)
         self._draining: dict[int, asyncio.Task[None]] = {}
         self._dirty: set[int] = set()
-        self.flood = flood or FloodGate()
+        self.flood = FloodGate()
         self._told_to_wait: set[int] = set()  # chats told about their flood, until it drains
 
     async def receive(self, bodies: Sequence[dict[str, Any]]) -> None:
