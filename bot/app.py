@@ -8,11 +8,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from telegram import Bot
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 import handlers
 from bot.callbacks import CallbackCodec, codec_key
+from bot.delivery.limits import Limits
+from bot.delivery.reply_limiter import ReplyLimiter
 from bot.i18n import Catalogs
 from bot.inbox import Inbox
 from bot.menus import publish_defaults, publish_for
@@ -64,7 +66,8 @@ def sending_bot(services: Services) -> Bot:
     )
 
 
-def build_application(services: Services) -> App:
+def build_application(services: Services, limits: Limits) -> App:
+    """`limits`: the process's sending budget; replies draw on it ahead of the dispatcher."""
     telegram = services.settings.telegram
     application = (
         ApplicationBuilder()
@@ -73,8 +76,7 @@ def build_application(services: Services) -> App:
         .base_file_url(telegram.base_file_url)
         # Updates come through the inbox (bot.polling or bot.webhook), not PTB's updater.
         .updater(None)
-        # Replies honour RetryAfter and the group limits; bulk sending has its own sender.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(ReplyLimiter(limits, services.metrics))
         .build()
     )
     application.add_error_handler(error_handler(services))

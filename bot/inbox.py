@@ -8,6 +8,10 @@ restart); a crash after it leaves the replies to be sent (see `bot.replies`).
 
 An outage (database or network) leaves the update waiting and tries again with backoff; a
 handler's own error is tried once more, then apologised for and set aside.
+
+A chat that sends faster than its flood control allows (`bot.flood`) waits outside the
+`CONCURRENT_CHATS` slots, so other chats are handled meanwhile; its updates stay stored and
+are handled in order as its bucket refills.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram import Bot, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
+from bot.flood import FloodGate, ask_for_patience
 from bot.ops.metrics import update_type
 from bot.pipeline import Pipeline, Refused
 from bot.replies import ReplySender, reply_rows
@@ -54,6 +59,8 @@ class Inbox:
         self._slots = asyncio.Semaphore(CONCURRENT_CHATS)
         self._draining: dict[int, asyncio.Task[None]] = {}
         self._dirty: set[int] = set()
+        self.flood = FloodGate()
+        self._told_to_wait: set[int] = set()  # chats told about their flood, until it drains
 
     async def receive(self, bodies: Sequence[dict[str, Any]]) -> None:
         """Store raw updates in one commit (raising if the database cannot take them, so they
@@ -76,6 +83,7 @@ class Inbox:
             chats = await uow.inbox.waiting_chats(self.bot_id, self.services.clock() - older_than)
         for chat_id in chats:
             self.schedule(chat_id)
+        self.flood.forget_full()
         return len(chats)
 
     async def close(self, grace: float = 10.0) -> None:
@@ -94,8 +102,7 @@ class Inbox:
             while True:
                 self._dirty.discard(chat_id)
                 try:
-                    async with self._slots:
-                        found = await self._handle_next(chat_id)
+                    found = await self._next_turn(chat_id)
                 except Exception as error:  # an outage: keep the update, try again later
                     if not is_outage(error):
                         raise
@@ -111,6 +118,35 @@ class Inbox:
             log.exception("handling the updates of chat %s stopped", chat_id)
         finally:
             del self._draining[chat_id]
+            self._told_to_wait.discard(chat_id)
+
+    async def _next_turn(self, chat_id: int) -> bool:
+        """Handle the chat's next update, or wait for its flood control to let it; False when
+        none is waiting."""
+        wait = self.flood.take(chat_id)
+        if wait:
+            return await self._slow_down(chat_id, wait)
+        try:
+            async with self._slots:
+                found = await self._handle_next(chat_id)
+        except BaseException:
+            self.flood.give_back(chat_id)
+            raise
+        if not found:
+            self.flood.give_back(chat_id)
+        return found
+
+    async def _slow_down(self, chat_id: int, wait: float) -> bool:
+        """The chat is flooding: tell the user once, then wait without holding a slot."""
+        async with self.services.db.unit_of_work() as uow:
+            row = await uow.inbox.next_waiting(self.bot_id, chat_id)
+        if row is None:
+            return False
+        if chat_id not in self._told_to_wait:
+            self._told_to_wait.add(chat_id)
+            await ask_for_patience(self.services, self.bot, Update.de_json(row.body, self.bot))
+        await asyncio.sleep(wait)
+        return True
 
     async def _handle_next(self, chat_id: int) -> bool:
         """Handle the chat's earliest waiting update; False when none is waiting."""

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 # PTB's default context (ContextTypes.DEFAULT_TYPE): user, chat and bot data as plain dicts.
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
 Jobs = JobQueue[Context]
-# The application's bot is typed by its rate limiter's per-call argument (AIORateLimiter's:
+# The application's bot is typed by its rate limiter's per-call argument (ReplyLimiter's:
 # the retries, an int).
 App = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], Jobs]
 Job = Callable[[Context], Coroutine[Any, Any, None]]

@@ -14,6 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application, build_inbox, build_services, on_start, sending_bot
 from bot.delivery.dispatcher import Dispatcher, process_owner
+from bot.delivery.limits import Limits
 from bot.ops.server import OpsServer
 from bot.polling import poll
 from bot.services import Services
@@ -61,7 +62,8 @@ async def serve(
     services: Services, stop: asyncio.Event, ready: asyncio.Event | None = None
 ) -> None:
     """Run until `stop` is set; set `ready` once updates are being received."""
-    application = build_application(services)
+    limits = Limits.from_settings(services.settings.delivery, services.metrics)  # one budget
+    application = build_application(services, limits)
     webhook = services.settings.webhook
     owner = process_owner()
     async with (
@@ -74,7 +76,7 @@ async def serve(
         inbox = build_inbox(services, application.bot, owner)
         await on_start(application, services, inbox)
         await services.understanding.warm(services.db)
-        dispatcher = Dispatcher(services, bot, owner=owner)
+        dispatcher = Dispatcher(services, bot, owner=owner, limits=limits)
         dispatcher.start(application.job_queue)
         ops.watch(dispatcher)
         runner: web.AppRunner | None = None

@@ -142,9 +142,10 @@ class LocaleSettings(_Section):
 
 
 class DeliverySettings(_Section):
-    """The sender's limits (Telegram's: ~30/s overall, ~1/s per chat, 20/min per group)."""
+    """The process's sending limits (Telegram's: ~30/s overall, ~1/s per chat, 20/min per
+    group), shared by replies and scheduled messages; replies go first."""
 
-    per_second: float = Field(default=25, gt=0)  # overall; 0 < x, e.g. 1000 with paid broadcasts
+    per_second: float = Field(default=25, gt=0)  # everything sent; e.g. 1000 with paid broadcasts
     per_chat_interval: float = Field(default=1.0, ge=0)  # seconds between two sends to one chat
     group_per_minute: int = Field(default=20, ge=1)
     concurrency: int = Field(default=8, ge=1, le=64)  # sends in flight at once

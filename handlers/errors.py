@@ -32,7 +32,7 @@ async def apologise(services: Services, bot: Bot, update: Update) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    language = await _language_of(services, user.id, user.language_code)
+    language = await language_of(services, user.id, user.language_code)
     t = services.catalogs.translator(language)
     try:
         if update.callback_query is not None:
@@ -45,7 +45,7 @@ async def apologise(services: Services, bot: Bot, update: Update) -> None:
         log.warning("could not tell user %s about the failure: %s", user.id, error)
 
 
-async def _language_of(services: Services, telegram_id: int, language_code: str | None) -> str:
+async def language_of(services: Services, telegram_id: int, language_code: str | None) -> str:
     try:
         async with services.db.unit_of_work() as uow:
             partner = await uow.partners.by_telegram_id(telegram_id)

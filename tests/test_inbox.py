@@ -24,6 +24,7 @@ from storage.inbox import Arrival
 from storage.models import InboundUpdate
 from storage.uow import UnitOfWork
 from tests.support.bot import TOKEN
+from tests.support.waiting import until
 
 
 class Recorder:
@@ -141,3 +142,17 @@ async def test_a_new_token_on_an_old_database_keeps_its_own_updates(
     await consumer.receive([_body(1, 10)])
     await consumer.close()
     assert recorder.log == ["1+", "1-"]  # the old bot's update 1 is not this bot's
+
+
+async def test_a_flooding_chat_waits_outside_the_slots(
+    inbox: tuple[Inbox, Recorder], services: Services
+) -> None:
+    consumer, recorder = inbox
+    consumer._slots = asyncio.Semaphore(1)  # one chat at a time: a waiting flood must not hold it
+    await consumer.receive([_body(n, 10) for n in range(1, 9)])
+    await until(lambda: "5-" in recorder.log, within=10)  # the sixth now waits for a token
+    await consumer.receive([_body(100, 20)])
+    await until(lambda: "100-" in recorder.log, within=10)
+    assert "6+" not in recorder.log  # the other chat went while the flood waited
+    await consumer.close(grace=15)
+    assert await _handled(services) == dict.fromkeys([*range(1, 9), 100], True)

@@ -53,16 +53,20 @@ def process_owner() -> str:
 
 
 class Dispatcher:
-    def __init__(self, services: Services, bot: Bot, *, owner: str | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        bot: Bot,
+        *,
+        owner: str | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        """`limits`: the process's sending budget, shared with replies (one of its own if
+        not given)."""
         settings = services.settings.delivery
         self.services = services
         self.owner = owner or process_owner()
-        self.limits = Limits(
-            settings.per_second,
-            settings.per_chat_interval,
-            settings.group_per_minute,
-            metrics=services.metrics,
-        )
+        self.limits = limits or Limits.from_settings(settings, services.metrics)
         self.sender = Sender(bot, self.limits, settings.max_attempts, services.metrics)
         # Stepping aside for a few polls lets a replica with a healthy connection win the lock.
         self.leadership = Leadership(services.db, step_aside=3 * settings.poll_seconds)

@@ -64,7 +64,7 @@ class Sender:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except RetryAfter as error:
-                wait = _retry_after(error)
+                wait = retry_after_seconds(error)
                 log.warning("Telegram asked to wait %.0f s; pausing every send", wait)
                 self.limits.pause(wait)
                 self.metrics.retry_after_pauses.inc()
@@ -90,7 +90,7 @@ class Sender:
         return Result(DeliveryStatus.PENDING, error=error, retry_at=now + backoff)
 
 
-def _retry_after(error: RetryAfter) -> float:
+def retry_after_seconds(error: RetryAfter) -> float:
     # PTB 22 hands out seconds and warns that a timedelta will replace them; either is fine.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)

@@ -4,12 +4,14 @@ local Bot API server over HTTP — so tests exercise what Telegram would."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
 from bot.app import build_services
 from bot.content import apply_content, read_content_file
+from bot.delivery.kinds import Kind
 from bot.i18n import Catalogs
 from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
@@ -31,7 +33,11 @@ class BotHarness:
         *,
         admins: list[int],
         health_port: int | None = None,
+        delivery: dict[str, object] | None = None,
+        kinds: Mapping[str, Kind] | None = None,
     ) -> None:
+        """`delivery`: settings other than the defaults; `kinds`: message kinds of the
+        test's own, beside the features'."""
         self.api = api
         self.settings = Settings(
             telegram={"token": TOKEN, "base_url": api.base_url, "base_file_url": api.base_file_url},
@@ -42,14 +48,17 @@ class BotHarness:
             checkins={"prompts": False},
             # Tests run side by side (and beside other bots): a health port only when asked.
             health={"enabled": False} if health_port is None else {"port": health_port},
+            delivery=delivery or {},
         )
+        self.kinds = kinds or {}
         self.clock: Callable[[], datetime] = utcnow
         self.services: Services | None = None
         self._stop: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.services = build_services(self.settings, clock=lambda: self.clock())
+        services = build_services(self.settings, clock=lambda: self.clock())
+        self.services = dataclasses.replace(services, kinds={**services.kinds, **self.kinds})
         await self.services.db.upgrade()
         self._stop, ready = asyncio.Event(), asyncio.Event()
         self._task = asyncio.create_task(serve(self.services, self._stop, ready))

@@ -1,0 +1,83 @@
+"""Per-chat flood control for incoming updates: a token bucket per chat, so one person sending
+twenty messages a second is answered at a person's pace, in order, without delaying anyone
+else. Nothing is dropped: updates beyond the bucket stay stored in the inbox and are handled
+as tokens come back, and the user is told once per flood why answers are slower.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from telegram import Bot, Update
+from telegram.error import TelegramError
+
+from bot.services import Services
+from handlers.errors import language_of
+
+log = logging.getLogger(__name__)
+
+# Updates a chat may send at once before pacing starts: a few quick taps, a message sent in
+# pieces. Sustained, one a second: faster than anyone types or reads, and Telegram's own limit
+# for messages to one chat, so the answers could not go out faster anyway.
+BURST = 5
+PER_SECOND = 1.0
+
+
+class FloodGate:
+    def __init__(
+        self,
+        burst: float = BURST,
+        per_second: float = PER_SECOND,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._burst = burst
+        self._rate = per_second
+        self._clock = clock
+        self._buckets: dict[int, tuple[float, float]] = {}  # chat → (tokens, when counted)
+
+    def take(self, chat_id: int) -> float:
+        """Take a token for one of the chat's updates: 0.0 when it may be handled now, else
+        the seconds until one is back (nothing taken)."""
+        tokens, now = self._tokens(chat_id)
+        if tokens >= 1:
+            self._buckets[chat_id] = (tokens - 1, now)
+            return 0.0
+        self._buckets[chat_id] = (tokens, now)
+        return (1 - tokens) / self._rate
+
+    def give_back(self, chat_id: int) -> None:
+        """Return a token taken for an update that was not there (or not handled)."""
+        tokens, now = self._tokens(chat_id)
+        self._buckets[chat_id] = (min(self._burst, tokens + 1), now)
+
+    def forget_full(self) -> None:
+        """Drop the buckets that have refilled (a chat without one has a full bucket)."""
+        self._buckets = {
+            chat: (tokens, at)
+            for chat, (tokens, at) in self._buckets.items()
+            if self._tokens(chat)[0] < self._burst
+        }
+
+    def _tokens(self, chat_id: int) -> tuple[float, float]:
+        now = self._clock()
+        tokens, at = self._buckets.get(chat_id, (self._burst, now))
+        return min(self._burst, tokens + (now - at) * self._rate), now
+
+
+async def ask_for_patience(services: Services, bot: Bot, update: Update) -> None:
+    """Tell a flooding user, in their language, that their messages will all be answered."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    language = await language_of(services, user.id, user.language_code)
+    t = services.catalogs.translator(language)
+    try:
+        await bot.send_message(
+            chat.id,
+            t.gettext("You're sending messages quickly; I'll answer them in order in a moment."),
+        )
+    except TelegramError as error:
+        log.warning("could not ask user %s to slow down: %s", user.id, error)
