@@ -18,18 +18,12 @@ from handlers.errors import language_of
 
 log = logging.getLogger(__name__)
 
-# Updates a chat may send at once before pacing starts: a few quick taps, a message sent in
-# pieces. Sustained, one a second: faster than anyone types or reads, and Telegram's own limit
-# for messages to one chat, so the answers could not go out faster anyway.
-BURST = 5
-PER_SECOND = 1.0
-
 
 class FloodGate:
     def __init__(
         self,
-        burst: float = BURST,
-        per_second: float = PER_SECOND,
+        burst: float,
+        per_second: float,
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

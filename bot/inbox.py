@@ -59,7 +59,8 @@ class Inbox:
         self._slots = asyncio.Semaphore(CONCURRENT_CHATS)
         self._draining: dict[int, asyncio.Task[None]] = {}
         self._dirty: set[int] = set()
-        self.flood = FloodGate()
+        flood = services.settings.flood
+        self.flood = FloodGate(flood.burst, flood.per_second)
         self._told_to_wait: set[int] = set()  # chats told about their flood, until it drains
 
     async def receive(self, bodies: Sequence[dict[str, Any]]) -> None:

@@ -188,6 +188,16 @@ class HealthSettings(_Section):
     stuck_seconds: float = Field(default=300, ge=10)
 
 
+class FloodSettings(_Section):
+    """Per-chat pacing of incoming updates (bot/flood.py): a burst, then a steady rate."""
+
+    # Updates a chat may send at once before pacing starts: a few quick taps, a message sent
+    # in pieces. Sustained, one a second: faster than anyone types or reads, and Telegram's own
+    # limit for messages to one chat, so the answers could not go out faster anyway.
+    burst: int = Field(default=5, ge=1, le=10_000)
+    per_second: float = Field(default=1.0, gt=0, le=10_000)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -207,6 +217,7 @@ class Settings(BaseSettings):
     checkins: CheckinSettings = Field(default_factory=CheckinSettings)
     understanding: UnderstandingSettings = Field(default_factory=UnderstandingSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
+    flood: FloodSettings = Field(default_factory=FloodSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.flood import BURST, FloodGate
+from bot.flood import FloodGate
+from bot.settings import FloodSettings
 from storage.models import InboundUpdate
 from tests.support.bot import BotHarness
 from tests.support.people import add_partner
@@ -14,6 +15,7 @@ from tests.support.waiting import until
 
 HELP = "Here is what I can do for you:"
 NOTICE = "You're sending messages quickly"
+BURST, PER_SECOND = FloodSettings().burst, FloodSettings().per_second  # the product's own
 
 
 class FakeClock:
@@ -26,7 +28,7 @@ class FakeClock:
 
 def test_a_burst_goes_through_then_one_a_second() -> None:
     clock = FakeClock()
-    gate = FloodGate(clock=clock)
+    gate = FloodGate(BURST, PER_SECOND, clock=clock)
     assert [gate.take(1) for _ in range(BURST)] == [0.0] * BURST
     assert gate.take(1) == 1.0  # the sixth waits for a token
     assert gate.take(2) == 0.0  # another chat has its own bucket
@@ -37,7 +39,7 @@ def test_a_burst_goes_through_then_one_a_second() -> None:
 
 def test_a_press_after_a_pause_is_never_held_and_refilled_buckets_are_forgotten() -> None:
     clock = FakeClock()
-    gate = FloodGate(clock=clock)
+    gate = FloodGate(BURST, PER_SECOND, clock=clock)
     for _ in range(BURST + 3):
         gate.take(1)
     clock.now += 2.0
@@ -50,7 +52,7 @@ def test_a_press_after_a_pause_is_never_held_and_refilled_buckets_are_forgotten(
 
 
 def test_a_token_given_back_is_not_lost() -> None:
-    gate = FloodGate(clock=FakeClock())
+    gate = FloodGate(BURST, PER_SECOND, clock=FakeClock())
     for _ in range(BURST):
         gate.take(1)
     gate.give_back(1)
@@ -60,6 +62,8 @@ def test_a_token_given_back_is_not_lost() -> None:
 async def test_a_flood_is_answered_in_order_with_one_notice_while_others_go_first(
     bot: BotHarness,
 ) -> None:
+    bot.settings = bot.settings.model_copy(update={"flood": FloodSettings()})
+    await bot.restart()  # the product's pacing, not the harness's typing-speed allowance
     await add_partner(bot.db, 7301, name="Flo")
     await add_partner(bot.db, 7302, name="Kim")
     flo = bot.user(7301, "Flo", language_code="en")

@@ -35,9 +35,10 @@ class BotHarness:
         health_port: int | None = None,
         delivery: dict[str, object] | None = None,
         kinds: Mapping[str, Kind] | None = None,
+        flood: dict[str, object] | None = None,
     ) -> None:
-        """`delivery`: settings other than the defaults; `kinds`: message kinds of the
-        test's own, beside the features'."""
+        """`delivery`, `flood`: settings other than the defaults; `kinds`: message kinds of
+        the test's own, beside the features'."""
         self.api = api
         self.settings = Settings(
             telegram={"token": TOKEN, "base_url": api.base_url, "base_file_url": api.base_file_url},
@@ -49,6 +50,8 @@ class BotHarness:
             # Tests run side by side (and beside other bots): a health port only when asked.
             health={"enabled": False} if health_port is None else {"port": health_port},
             delivery=delivery or {},
+            # A test types faster than a person; flood control has its own tests.
+            flood=flood or {"burst": 1000, "per_second": 1000},
         )
         self.kinds = kinds or {}
         self.clock: Callable[[], datetime] = utcnow
