@@ -156,11 +156,10 @@ def test_every_script_has_its_glyphs(title: str, landscape: str, month: str) -> 
 def test_the_korean_and_khmer_fonts_ship_with_the_bot() -> None:
     """DejaVu has neither script, so with no glyph warnings above these are the fonts used."""
     names = {path.name for path in bundled_fonts()}
-    assert "NanumGothic.ttf" in names
-    assert any(name.startswith("NotoSansKhmer") for name in names)
-    assert font().get_family() == ["DejaVu Sans", "Noto Sans Khmer", "NanumGothic"]
+    assert names == {"NotoSansKR-Regular-Hangul.ttf", "NotoSansKhmer-Regular.ttf"}
+    assert font().get_family() == ["DejaVu Sans", "Noto Sans Khmer", "Noto Sans KR"]
     registered = {entry.name for entry in font_manager.fontManager.ttflist}
-    assert {"NanumGothic", "Noto Sans Khmer"} <= registered
+    assert {"Noto Sans KR", "Noto Sans Khmer"} <= registered
 
 
 def _tick_labels(lines: list[Line], text: ChartText) -> list[str]:

@@ -1,4 +1,5 @@
-"""What an installed bot carries: a wheel holds the example content the sandbox loads."""
+"""What an installed bot carries: a wheel holds the example content the sandbox loads and the
+fonts its charts draw with."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from bot.checkins.charts import bundled_fonts
 from bot.content import read_content
 from bot.examples import example_content
 
@@ -29,6 +31,9 @@ def test_the_wheel_carries_the_example_content(tmp_path: Path) -> None:
         shipped = archive.read("bot/examples/content.toml")
     assert shipped == example_content().read_bytes()
     assert "bot/ops/server.py" in names
+    # The chart fonts and their licence: Korean and Khmer charts draw no boxes when installed.
+    assert {f"bot/checkins/fonts/{font.name}" for font in bundled_fonts()} <= names
+    assert "bot/checkins/fonts/OFL-NotoSansKR.txt" in names
 
 
 def test_the_example_content_is_found_as_package_data() -> None:

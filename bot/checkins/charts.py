@@ -3,7 +3,7 @@
 Each chart is its own matplotlib `Figure` on an Agg canvas — no pyplot, so no global figure
 state, and renders may run in worker threads. Matplotlib (3.11+) shapes text itself, so Arabic
 joins and runs right to left and Khmer stacks; DejaVu Sans has no Khmer or Hangul, so every
-text falls back to Noto Sans Khmer and Nanum Gothic, which ship as Python packages.
+text falls back to Noto Sans Khmer and Noto Sans KR, which ship with the bot (`fonts/`).
 
 Matplotlib is imported on the first chart, not with the bot: it costs more than a second of
 start-up and tens of megabytes that a bot nobody asks for a chart never needs.
@@ -12,11 +12,11 @@ start-up and tens of megabytes that a bot nobody asks for a chart never needs.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.font_manager import FontProperties
 
 # Tried in order for each character: Latin, Greek, Cyrillic and Arabic, then Khmer, then Hangul.
-FONT_FAMILIES = ["DejaVu Sans", "Noto Sans Khmer", "NanumGothic"]
+FONT_FAMILIES = ["DejaVu Sans", "Noto Sans Khmer", "Noto Sans KR"]
 SIZE_INCHES = (8.0, 4.5)
 DPI = 150  # 1200 × 675 pixels: sharp on a phone, far below Telegram's photo limits
 MAX_PERIOD_TICKS = 8
@@ -68,17 +68,9 @@ def _register_fonts() -> None:
 
 
 def bundled_fonts() -> list[Path]:
-    """The font files shipped by the font packages (located, not imported: importing
-    koreanize_matplotlib would change matplotlib's global defaults)."""
-    found = []
-    for package, pattern in (
-        ("fontpkg_noto_sans_khmer", "files/*.ttf"),
-        ("koreanize_matplotlib", "fonts/NanumGothic.ttf"),
-    ):
-        spec = importlib.util.find_spec(package)
-        for folder in (spec.submodule_search_locations or []) if spec else []:
-            found += sorted(Path(folder).glob(pattern))
-    return found
+    """The font files shipped in this package (package data, so a wheel carries them)."""
+    folder = resources.files("bot.checkins") / "fonts"
+    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".ttf"))
 
 
 def build_figure(lines: Sequence[Line], text: ChartText) -> Figure:
