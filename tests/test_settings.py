@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from bot.settings import ConfigError, load_settings
+from bot.settings import ConfigError, Settings, load_settings
 
 TOKEN = "123456789:AAHreal-looking-token-abcdefghijklmno"
 
@@ -104,3 +105,34 @@ def test_webhook_needs_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANDSCAPE_BOT_WEBHOOK__URL", "http://plain.example.org/")
     with pytest.raises(ConfigError, match=r"webhook\.url"):
         load_settings()
+
+
+def test_the_compose_file_sets_real_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """deploy/compose.yaml configures replicas by environment: every variable it sets must be a
+    setting that exists and accepts the value, or a replica would fail to start at deploy."""
+    root = Path(__file__).parents[1]
+    compose = (root / "deploy" / "compose.yaml").read_text()
+    filled = {
+        "TELEGRAM_TOKEN": "123456789:AAHcomposeCheckToken_0123456789abcdef",
+        "WEBHOOK_SECRET": "compose-check-secret-0123",
+        "POSTGRES_PASSWORD": "password",
+        "DOMAIN": "bot.example.org",
+    }
+    example = (root / "deploy" / "compose.env.example").read_text()
+    assert set(filled) <= set(re.findall(r"^(\w+)=", example, re.MULTILINE))
+    found = re.findall(r"^\s+(LANDSCAPE_BOT_\w+): (.+)$", compose, re.MULTILINE)
+    assert len(found) >= 6
+    for name, raw in found:
+        section = name.removeprefix("LANDSCAPE_BOT_").split("__")[0].lower()
+        assert section in Settings.model_fields, name
+        value = re.sub(
+            r"\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}",
+            lambda m: filled.get(m[1], m[2] or ""),
+            raw.strip().strip('"'),
+        )
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.webhook.url == "https://bot.example.org/telegram"
+    assert settings.database.url.startswith("postgresql+asyncpg://")
+    monkeypatch.setenv("LANDSCAPE_BOT_TELEGRAM__RECEIVE_UPDATES", "false")  # the sender's
+    assert load_settings().telegram.receive_updates is False
