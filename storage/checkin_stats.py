@@ -131,7 +131,7 @@ class CheckinStats:
         if scope.programme_ids is None:  # every programme, named: the indexes lead with it
             ids = await self._session.scalars(select(Programme.id))
             scope = Scope(frozenset(ids), scope.landscape_id)
-        expected, responded = await self._response(scope, start, end)
+        expected, responded = await self.response(scope, start, end)
         return Summary(
             scope=asked,
             start=start,
@@ -202,7 +202,8 @@ class CheckinStats:
         rows = (await self._session.execute(query)).all()
         return tuple(ChoiceCount(p, key, str(text), n) for p, key, text, n in rows)
 
-    async def _response(self, scope: Scope, start: date, end: date) -> tuple[int, int]:
+    async def response(self, scope: Scope, start: date, end: date) -> tuple[int, int]:
+        """(partners expected to report for periods starting in [start, end), those who did)."""
         pairs, reported, away, eligible = queries.expectation(scope, start, end)
         query = (
             select(func.count(), func.coalesce(func.sum(case((reported, 1), else_=0)), 0))

@@ -14,8 +14,11 @@ from bot.app import build_services
 from bot.ops.server import OpsServer
 from bot.sandbox.api_server import LocalBotApi
 from bot.settings import ConfigError, Settings
+from storage.models import StakeholderType
 from tests.support.bot import TOKEN, BotHarness
+from tests.support.checkins import add_checkin, use_template
 from tests.support.crash import free_port, webhook_settings
+from tests.support.people import add_partner
 from tests.support.replicas import Replica, replica_settings, wait_for
 
 
@@ -90,6 +93,32 @@ async def test_metrics_count_an_update_that_went_through_the_bot(
     assert TOKEN not in text
 
 
+async def test_metrics_give_each_programmes_checkin_response_rate(
+    api: LocalBotApi, database_url: str
+) -> None:
+    """Of FLRM's four partners expected this month, one has reported: the rate /summary shows."""
+    port = free_port()
+    harness = BotHarness(api, database_url, admins=[9000], health_port=port)
+    await harness.start()
+    try:
+        await harness.load_example_content()
+        async with harness.db.unit_of_work() as uow:
+            flrm = await uow.programmes.by_slug("flrm")
+        assert flrm is not None
+        await use_template(harness.db, flrm.id)  # monthly
+        partners = [await add_partner(harness.db, 6001 + n, name=f"P{n}") for n in range(4)]
+        await add_partner(harness.db, 6009, name="Fiona", kind=StakeholderType.FUNDER)
+        this_month = harness.clock().date().replace(day=1)
+        await add_checkin(harness.db, partners[0], flrm.id, this_month, {"area_ha": 5})
+        status, text = await _get(port, "/metrics")
+    finally:
+        await harness.stop()
+    assert status == 200
+    assert 'landscape_bot_checkins_expected{programme="flrm"} 4.0' in text
+    assert 'landscape_bot_checkins_responded{programme="flrm"} 1.0' in text
+    assert 'landscape_bot_checkin_response_rate{programme="flrm"} 0.25' in text
+
+
 async def test_readiness_names_the_database_when_it_is_gone(api: LocalBotApi) -> None:
     port = free_port()
     settings = Settings(
@@ -121,3 +150,21 @@ def test_health_listens_on_loopback_apart_from_the_webhook_by_default() -> None:
     )
     with pytest.raises(ConfigError, match=r"health\.port"):
         clash.require_free_health_port()
+
+
+def test_the_dashboard_and_alerts_name_metrics_that_exist() -> None:
+    """A renamed metric would leave a dashboard panel empty and an alert silent, not failing."""
+    from bot.ops.metrics import Metrics
+
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}
+    exported = {
+        family.name + suffix
+        for family in Metrics().registry.collect()
+        for suffix in suffixes[family.type]
+    }
+    deploy = Path(__file__).parents[1] / "deploy"
+    named = set()
+    for path in (deploy / "grafana-dashboard.json", deploy / "alerts.yaml"):
+        named |= set(re.findall(r"landscape_bot_\w+", path.read_text()))
+    assert "landscape_bot_checkin_response_rate" in named
+    assert named - exported == set()

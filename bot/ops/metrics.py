@@ -2,7 +2,8 @@
 and the sandbox can run several bots in one process without sharing counts.
 
 Counters and the latency histogram are observed where things happen (a few hundred nanoseconds
-each); the gauges about the due queue, leadership and readiness are set when /metrics is read.
+each); the gauges about the due queue, leadership, readiness and check-in response rates are
+set when /metrics is read.
 """
 
 from __future__ import annotations
@@ -65,6 +66,19 @@ class Metrics:
             "sending_leader", "1 while this replica holds the sending lock and sends"
         )
         self.ready = gauge("ready", "1 while a readiness check passes, by check", ("check",))
+        self.checkins_expected = gauge(
+            "checkins_expected", "Partners expected to report in the current period, by programme",
+            ("programme",),
+        )  # fmt: skip
+        self.checkins_responded = gauge(
+            "checkins_responded", "Of those, partners who have reported, by programme",
+            ("programme",),
+        )  # fmt: skip
+        self.response_rate = gauge(
+            "checkin_response_rate",
+            "Responded / expected in the current period (0 when nobody is expected)",
+            ("programme",),
+        )
 
     def update_handled(self, body: dict[str, Any], outcome: str) -> None:
         self.updates.labels(update_type(body), outcome).inc()

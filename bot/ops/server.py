@@ -16,6 +16,7 @@ from telegram import Bot
 
 from bot.delivery.dispatcher import Dispatcher
 from bot.ops.readiness import DATABASE_TIMEOUT, OK, Readiness
+from bot.ops.response_rates import ResponseRates
 from bot.services import Services
 from bot.settings import StartupError
 
@@ -30,6 +31,7 @@ class OpsServer:
     def __init__(self, services: Services, bot: Bot) -> None:
         self.services = services
         self.readiness = Readiness(services, bot)
+        self.response_rates = ResponseRates(services)
         self._runner: web.AppRunner | None = None
         self._watch: asyncio.Task[None] | None = None
 
@@ -108,3 +110,6 @@ class OpsServer:
             return
         metrics.due_deliveries.set(due)
         metrics.oldest_due_age.set((now - oldest).total_seconds() if oldest else 0)
+        with suppress(SQLAlchemyError, OSError, TimeoutError):  # the last rates stand meanwhile
+            async with asyncio.timeout(DATABASE_TIMEOUT):
+                await self.response_rates.refresh()
