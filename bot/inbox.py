@@ -17,6 +17,7 @@ are handled in order as its bucket refills.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -45,6 +46,14 @@ BACKOFF = (0.5, 1, 2, 5, 10, 30)  # seconds between tries while the database is 
 # any process takes it over. Taking over early is safe (the chat lock and the handled mark
 # make it a no-op); this only saves work.
 STALE = timedelta(seconds=5)
+
+
+class Found(enum.Enum):
+    """What a turn found: no waiting update, the chat's last one, or one with more behind it."""
+
+    NONE = enum.auto()
+    LAST = enum.auto()
+    MORE = enum.auto()
 
 
 class Inbox:
@@ -113,7 +122,7 @@ class Inbox:
                     await asyncio.sleep(delay)
                     continue
                 tries = 0
-                if not found and chat_id not in self._dirty:
+                if found is not Found.MORE and chat_id not in self._dirty:
                     return
         except Exception:
             log.exception("handling the updates of chat %s stopped", chat_id)
@@ -121,9 +130,8 @@ class Inbox:
             del self._draining[chat_id]
             self._told_to_wait.discard(chat_id)
 
-    async def _next_turn(self, chat_id: int) -> bool:
-        """Handle the chat's next update, or wait for its flood control to let it; False when
-        none is waiting."""
+    async def _next_turn(self, chat_id: int) -> Found:
+        """Handle the chat's next update, or wait for its flood control to let it."""
         wait = self.flood.take(chat_id)
         if wait:
             return await self._slow_down(chat_id, wait)
@@ -133,32 +141,34 @@ class Inbox:
         except BaseException:
             self.flood.give_back(chat_id)
             raise
-        if not found:
+        if found is Found.NONE:
             self.flood.give_back(chat_id)
         return found
 
-    async def _slow_down(self, chat_id: int, wait: float) -> bool:
+    async def _slow_down(self, chat_id: int, wait: float) -> Found:
         """The chat is flooding: tell the user once, then wait without holding a slot."""
         async with self.services.db.unit_of_work() as uow:
             row = await uow.inbox.next_waiting(self.bot_id, chat_id)
         if row is None:
-            return False
+            return Found.NONE
         if chat_id not in self._told_to_wait:
             self._told_to_wait.add(chat_id)
             await ask_for_patience(self.services, self.bot, Update.de_json(row.body, self.bot))
         await asyncio.sleep(wait)
-        return True
+        return Found.MORE
 
-    async def _handle_next(self, chat_id: int) -> bool:
-        """Handle the chat's earliest waiting update; False when none is waiting."""
+    async def _handle_next(self, chat_id: int) -> Found:
+        """Handle the chat's earliest waiting update, saying whether another waits after it
+        (read in the same query, so a chat's last update costs no extra transaction)."""
         services, metrics = self.services, self.services.metrics
         taken: tuple[int, Update] | None = None  # (row id, update): the row expires on rollback
         try:
             async with services.db.unit_of_work() as uow:
                 await uow.inbox.lock_chat(chat_id)
-                row = await uow.inbox.next_waiting(self.bot_id, chat_id)
-                if row is None:
-                    return False
+                waiting = await uow.inbox.waiting(self.bot_id, chat_id, 2)
+                if not waiting:
+                    return Found.NONE
+                row, found = waiting[0], Found.MORE if len(waiting) > 1 else Found.LAST
                 kind, arrived = update_type(row.body), row.received_at
                 taken = (row.id, Update.de_json(row.body, self.bot))
                 turn = await self.pipeline.handle(taken[1], self.bot, uow)
@@ -170,21 +180,21 @@ class Inbox:
             await self._set_aside(chat_id, taken[0])
             await self._answer(refused.turn)
             metrics.updates.labels(kind, "refused").inc()
-            return True
+            return found
         except Exception as error:
             if is_outage(error) or taken is None:
                 raise
             metrics.handler_errors.inc()
             if await self._failed(chat_id, *taken, error):
                 metrics.updates.labels(kind, "failed").inc()
-            return True
+            return Found.MORE  # tried again, or given up on: look again either way
         if turn is not None:
             await self._answer(turn)
             await self.replies.deliver(rows)
             metrics.reply_latency.observe((services.clock() - arrived).total_seconds())
             await self._run_after(turn)
         metrics.updates.labels(kind, "handled").inc()
-        return True
+        return found
 
     async def _store_replies(self, turn: Turn | None) -> list[Reply]:
         if turn is None:

@@ -64,7 +64,12 @@ class Inbox:
 
     async def next_waiting(self, bot_id: int, chat_id: int) -> InboundUpdate | None:
         """The chat's earliest update not handled yet."""
-        return await self._session.scalar(
+        first = await self.waiting(bot_id, chat_id, 1)
+        return first[0] if first else None
+
+    async def waiting(self, bot_id: int, chat_id: int, limit: int) -> Sequence[InboundUpdate]:
+        """The chat's earliest `limit` updates not handled yet, in order."""
+        query = (
             select(InboundUpdate)
             .where(
                 InboundUpdate.bot_id == bot_id,
@@ -72,8 +77,9 @@ class Inbox:
                 InboundUpdate.handled_at.is_(None),
             )
             .order_by(InboundUpdate.update_id)
-            .limit(1)
+            .limit(limit)
         )
+        return (await self._session.scalars(query)).all()
 
     async def mark_handled(self, row_id: int, at: datetime) -> None:
         await self._session.execute(
