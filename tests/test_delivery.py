@@ -4,6 +4,7 @@ and the schedule survives a new dispatcher (a restart)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import timedelta
 
@@ -193,6 +194,21 @@ async def test_a_batch_expands_when_due_into_one_delivery_each(
         assert batch is not None
         assert later is not None
         assert (batch.recipients, later.expanded_at) == (5, None)
+    await services.db.dispose()
+
+
+async def test_a_claim_with_more_skips_than_a_flush_records_them_all(
+    api: LocalBotApi, database_url: str
+) -> None:
+    """At 1,000 messages a second a claim takes 200 rows and outcomes are written every 100:
+    skips found while rendering must wait for the claim's transaction, not write inside it
+    (SQLite: "database is locked"; PostgreSQL: waiting on its own row locks)."""
+    services = services_for(api, database_url)  # per_second 1000
+    partners = await add_partners(services, FIRST_CHAT, 250)
+    await enqueue(services, partners, "skip:all", utcnow(), skip=1)
+    async with running(services, api) as sender:
+        assert await asyncio.wait_for(sender.drain(), timeout=60) == 250
+    assert {row.status for row in await rows(services, "skip:all")} == {DeliveryStatus.SKIPPED}
     await services.db.dispose()
 
 

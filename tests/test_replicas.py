@@ -262,6 +262,9 @@ async def _cut_the_sending_lock(database_url: str) -> int:
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
                     " AND classid = 0 AND objid = :key AND objsubid = 1 AND granted"
+                    # Advisory keys are per database; other tests' databases share the server.
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
                 ),
                 {"key": LOCK_KEY},
             )

@@ -28,14 +28,19 @@ class Recorder:
 
     async def add(self, kind: str, outcome: Outcome, *, blocked_partner: int | None = None) -> None:
         """Record what happened to one delivery of `kind` (soon, in a batch)."""
+        self.keep(kind, outcome, blocked_partner=blocked_partner)
+        if len(self._outcomes) >= self._flush_size:
+            await self.flush()
+
+    def keep(self, kind: str, outcome: Outcome, *, blocked_partner: int | None = None) -> None:
+        """Like `add`, but never writing now: for a caller inside a transaction that holds the
+        rows (rendering), where writing would wait for that very transaction to end."""
         status = "retry" if outcome.retry_at else outcome.status.value
         self._metrics.deliveries.labels(kind, status).inc()
         self._outcomes.append(outcome)
         if blocked_partner is not None:
             self._blocked.add(blocked_partner)
-        if len(self._outcomes) >= self._flush_size:
-            await self.flush()
-        elif self._timer is None:
+        if self._timer is None:
             self._timer = asyncio.create_task(self._flush_soon())
 
     async def flush(self) -> None:

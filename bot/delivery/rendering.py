@@ -27,24 +27,24 @@ async def render_due(
     for row in rows:
         partner = partners.get(row.partner_id)
 
-        async def finish(status: DeliveryStatus, reason: str, row: Delivery = row) -> None:
+        def finish(status: DeliveryStatus, reason: str, row: Delivery = row) -> None:
             outcome = Outcome(row.id, status, at=now, due_at=row.due_at, error=reason)
-            await recorder.add(row.kind, outcome)
+            recorder.keep(row.kind, outcome)  # written after this claim's transaction
 
         if partner is None or partner.telegram_id is None:
-            await finish(DeliveryStatus.SKIPPED, "partner left")
+            finish(DeliveryStatus.SKIPPED, "partner left")
         elif partner.status == PartnerStatus.BLOCKED:
-            await finish(DeliveryStatus.BLOCKED, "blocked the bot earlier")
+            finish(DeliveryStatus.BLOCKED, "blocked the bot earlier")
         elif partner.status == PartnerStatus.FORGOTTEN:
-            await finish(DeliveryStatus.SKIPPED, "partner left")
+            finish(DeliveryStatus.SKIPPED, "partner left")
         elif row.expires_at is not None and now > row.expires_at:
-            await finish(DeliveryStatus.SKIPPED, "too late: past its window")
+            finish(DeliveryStatus.SKIPPED, "too late: past its window")
         else:
             try:
                 rendered = await _render(services, uow, row, partner, now, translators)
             except Exception:
                 log.exception("could not render delivery %s (%s)", row.id, row.kind)
-                await finish(DeliveryStatus.FAILED, "could not be rendered")
+                finish(DeliveryStatus.FAILED, "could not be rendered")
                 continue
             if isinstance(rendered, Message):
                 ready.append((partner.telegram_id, row, rendered))
@@ -52,9 +52,9 @@ async def render_due(
                 postponed = Outcome(
                     row.id, DeliveryStatus.PENDING, now, row.due_at, retry_at=rendered.until
                 )
-                await recorder.add(row.kind, postponed)
+                recorder.keep(row.kind, postponed)
             else:
-                await finish(DeliveryStatus.SKIPPED, rendered.reason)
+                finish(DeliveryStatus.SKIPPED, rendered.reason)
     return ready
 
 
