@@ -19,7 +19,10 @@ async def expand(context: ExpandContext) -> Sequence[Recipient]:
         return []  # cancelled meanwhile, or gone
     broadcast = await broadcasts.get(broadcast_id)
     assert broadcast is not None  # its status was just read
-    return [Recipient(partner) for partner in await broadcasts.audience_ids(broadcast.audience)]
+    page = await broadcasts.audience_ids(
+        broadcast.audience, after=context.after, limit=context.limit
+    )
+    return [Recipient(partner) for partner in page]
 
 
 async def render(context: RenderContext) -> Message | Skip:

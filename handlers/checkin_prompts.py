@@ -53,7 +53,9 @@ async def _reporters(context: ExpandContext, *, nudge: bool) -> Sequence[Recipie
         return ()
     period = period_of(payload, template)
     settings = context.services.settings
-    partners = await context.uow.partners.reporters(template.programme_id, period.start)
+    partners = await context.uow.partners.reporters(
+        template.programme_id, period.start, after=context.after, limit=context.limit
+    )
     recipients = []
     for partner in partners:
         zone = partner.timezone or settings.locale.default_timezone

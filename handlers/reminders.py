@@ -91,8 +91,11 @@ async def _expand_reminder(ctx: ExpandContext) -> Sequence[Recipient]:
     event = await ctx.uow.events.get(int(ctx.batch.payload["event"]))
     if event is None or event.cancelled_at is not None:
         return []
-    declined = set(await ctx.uow.rsvps.partners(event.id, [RsvpAnswer.NO]))
-    return [Recipient(p) for p in await ctx.uow.events.audience(event) if p not in declined]
+    declined = await ctx.uow.rsvps.partners(event.id, [RsvpAnswer.NO])
+    page = await ctx.uow.events.audience(
+        event, after=ctx.after, limit=ctx.limit, excluding=declined
+    )
+    return [Recipient(partner) for partner in page]
 
 
 async def _render_reminder(ctx: RenderContext) -> Message | Skip:

@@ -45,10 +45,13 @@ class Broadcasts:
 
     # -- the audience -----------------------------------------------------------------------
 
-    async def audience_ids(self, audience: Mapping[str, Any]) -> list[int]:
-        """Registered, active partners matching every filter of `audience`, by id."""
-        query = _audience_query(select(Partner.id), audience).order_by(Partner.id)
-        return list(await self._session.scalars(query))
+    async def audience_ids(
+        self, audience: Mapping[str, Any], *, after: int = 0, limit: int | None = None
+    ) -> list[int]:
+        """Registered, active partners matching every filter of `audience`, by id: those
+        above `after`, at most `limit` (a page of a large audience)."""
+        query = _audience_query(select(Partner.id), audience).where(Partner.id > after)
+        return list(await self._session.scalars(query.order_by(Partner.id).limit(limit)))
 
     async def audience_languages(self, audience: Mapping[str, Any]) -> dict[str | None, int]:
         """How many partners of `audience` read each language."""

@@ -85,11 +85,21 @@ class Events:
             in_place = event.programme_id is None or event.programme_id in viewer.programme_ids
         return in_place and _in_audience(event, viewer)
 
-    async def audience(self, event: Event) -> list[int]:
+    async def audience(
+        self,
+        event: Event,
+        *,
+        after: int = 0,
+        limit: int | None = None,
+        excluding: Collection[int] = (),
+    ) -> list[int]:
         """The registered, active partners an event is for (its reminders' recipients): in its
-        landscapes, else its programme, else anywhere; of its stakeholder types and roles."""
-        query = _audience_of(event, select(Partner.id))
-        return list(await self._session.scalars(query.order_by(Partner.id)))
+        landscapes, else its programme, else anywhere; of its stakeholder types and roles. By
+        id: those above `after` and not `excluding`, at most `limit`."""
+        query = _audience_of(event, select(Partner.id)).where(Partner.id > after)
+        if excluding:
+            query = query.where(Partner.id.not_in(sorted(excluding)))
+        return list(await self._session.scalars(query.order_by(Partner.id).limit(limit)))
 
     async def audience_zones(self, event: Event) -> list[str | None]:
         """The time zones of an event's audience, most partners first (None: not chosen)."""

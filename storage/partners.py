@@ -98,9 +98,12 @@ class Partners:
         partner.landscapes = list(landscapes)
         await self._session.flush()
 
-    async def reporters(self, programme_id: int, on: date) -> Sequence[Partner]:
+    async def reporters(
+        self, programme_id: int, on: date, *, after: int = 0, limit: int | None = None
+    ) -> Sequence[Partner]:
         """Who is expected to report progress for a programme: registered, active partners of
-        its landscapes (funders, coordinators and admins aside), not away on `on`."""
+        its landscapes (funders, coordinators and admins aside), not away on `on`. By id:
+        those above `after`, at most `limit`."""
         query = (
             select(Partner)
             .join(PartnerLandscape, PartnerLandscape.partner_id == Partner.id)
@@ -115,8 +118,11 @@ class Partners:
                     Partner.stakeholder_type != StakeholderType.FUNDER,
                 ),
                 or_(Partner.away_until.is_(None), Partner.away_until < on),
+                Partner.id > after,
             )
             .distinct()
+            .order_by(Partner.id)
+            .limit(limit)
         )
         return (await self._session.scalars(query)).all()
 

@@ -5,17 +5,23 @@ and the schedule survives a new dispatcher (a restart)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import Counter
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.delivery.kinds import ExpandContext, Kind, Recipient
 from bot.sandbox.api_server import LocalBotApi
+from storage.deliveries import NewDelivery
 from storage.models import Delivery, DeliveryStatus, Partner, PartnerStatus, utcnow
 from tests.support.delivery import (
     KIND,
     add_partners,
     enqueue,
+    expand,
+    render,
     running,
     services_for,
 )
@@ -155,7 +161,6 @@ async def test_expired_and_skipped_rows_are_recorded_not_sent(
     late, skipped = await add_partners(services, FIRST_CHAT, 2)
     now = utcnow()
     async with services.db.unit_of_work() as uow:
-        from storage.deliveries import NewDelivery
 
         await uow.deliveries.enqueue(
             KIND, "late", [NewDelivery(late, now - timedelta(hours=2), now - timedelta(hours=1))]
@@ -209,6 +214,46 @@ async def test_a_claim_with_more_skips_than_a_flush_records_them_all(
     async with running(services, api) as sender:
         assert await asyncio.wait_for(sender.drain(), timeout=60) == 250
     assert {row.status for row in await rows(services, "skip:all")} == {DeliveryStatus.SKIPPED}
+    await services.db.dispose()
+
+
+async def test_a_large_batch_expands_a_page_per_transaction_and_resumes(
+    api: LocalBotApi, database_url: str
+) -> None:
+    """2,500 recipients are written 1,000 at a time, each page in a unit of work of its own, so
+    partners are served in between; a restart after the first page resumes after it instead
+    of starting over."""
+    services = services_for(api, database_url)
+    partners = await add_partners(services, FIRST_CHAT, 2500)
+    pages: list[tuple[int, int]] = []  # (after, limit)
+    units: list[object] = []
+
+    async def recording(context: ExpandContext) -> Sequence[Recipient]:
+        pages.append((context.after, context.limit))
+        units.append(context.uow)
+        return await expand(context)
+
+    services = dataclasses.replace(services, kinds={KIND: Kind(KIND, render, recording)})
+    async with services.db.unit_of_work() as uow:
+        await uow.deliveries.plan(
+            KIND, "batch:big", utcnow(), payload={"partners": partners, "skip": 1}
+        )
+        batch = await uow.deliveries.batch(KIND, "batch:big")
+        assert batch is not None
+        # As a replica left it when it died after writing the first page.
+        first = [NewDelivery(p, utcnow()) for p in partners[:1000]]
+        await uow.deliveries.enqueue(KIND, "batch:big", first, payload=batch.payload)
+        batch.expanded_through, batch.recipients = partners[999], 1000
+    async with running(services, api) as sender:
+        assert await sender.drain() == 2500
+    assert pages == [(partners[999], 1000), (partners[1999], 1000)]
+    assert units[0] is not units[1]
+    assert len(await rows(services, "batch:big")) == 2500
+    async with services.db.unit_of_work() as uow:
+        batch = await uow.deliveries.batch(KIND, "batch:big")
+        assert batch is not None
+        assert batch.recipients == 2500
+        assert batch.expanded_at is not None
     await services.db.dispose()
 
 

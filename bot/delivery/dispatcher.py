@@ -35,11 +35,15 @@ from bot.delivery.sender import Sender
 from bot.ptb import Context, Jobs
 from bot.services import Services
 from storage.deliveries import NewDelivery, Outcome
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Batch, Delivery, DeliveryStatus
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 DUE_JOB = "deliveries.due"
+# Recipients written per transaction while expanding a batch: ~50 ms of SQLite's write lock,
+# so a partner's turn waits at most that long behind a 100,000-partner broadcast.
+EXPAND_PAGE = 1000
 STOP_TIMEOUT = 10.0  # seconds a stopping sender may take to finish what it has in flight
 # How long a claim is honoured: a sender records what it claimed within a second or so, unless
 # Telegram makes it wait (RetryAfter); after this, its rows are taken as abandoned.
@@ -185,41 +189,49 @@ class Dispatcher:
             self._job_queue.run_once(self._on_job, when=delay, name=DUE_JOB)
 
     async def _expand_due(self, now: datetime) -> int:
-        """Turn each due batch into one delivery per recipient then in its audience."""
-        expanded = 0
+        """Turn each due batch into one delivery per recipient then in its audience, a page
+        per transaction; returns the pages written."""
+        pages = 0
         while not self._stopping:
             async with self.services.db.unit_of_work() as uow:
                 batches = await uow.deliveries.due_batches(now, limit=1)
                 if not batches:
-                    return expanded
-                batch = batches[0]
-                kind = self.services.kinds.get(batch.kind)
-                recipients: Sequence[Recipient] = ()
-                if kind is None or kind.expand is None:
-                    log.error("no way to expand a %r batch (%s)", batch.kind, batch.source)
-                else:
-                    context = ExpandContext(self.services, uow, batch, now)
-                    recipients = await kind.expand(context)
-                items = [
-                    NewDelivery(
-                        r.partner_id,
-                        due_at=r.due_at or batch.due_at,
-                        expires_at=r.expires_at or batch.expires_at,
-                        payload=r.payload,
-                    )
-                    for r in recipients
-                ]
-                await uow.deliveries.enqueue(
-                    batch.kind,
-                    batch.source,
-                    items,
-                    priority=kind.priority if kind else 1,
-                    payload=batch.payload,
-                )
-                batch.expanded_at = now
-                batch.recipients = len(items)
-            expanded += 1
-        return expanded
+                    return pages
+                await self._expand_page(uow, batches[0], now)
+            pages += 1
+            await asyncio.sleep(0)  # let partners' turns take the database between pages
+        return pages
+
+    async def _expand_page(self, uow: UnitOfWork, batch: Batch, now: datetime) -> None:
+        kind = self.services.kinds.get(batch.kind)
+        recipients: Sequence[Recipient] = ()
+        after = batch.expanded_through or 0
+        if kind is None or kind.expand is None:
+            log.error("no way to expand a %r batch (%s)", batch.kind, batch.source)
+        else:
+            context = ExpandContext(self.services, uow, batch, now, after, EXPAND_PAGE)
+            recipients = await kind.expand(context)
+        items = [
+            NewDelivery(
+                r.partner_id,
+                due_at=r.due_at or batch.due_at,
+                expires_at=r.expires_at or batch.expires_at,
+                payload=r.payload,
+            )
+            for r in recipients
+        ]
+        await uow.deliveries.enqueue(
+            batch.kind,
+            batch.source,
+            items,
+            priority=kind.priority if kind else 1,
+            payload=batch.payload,
+        )
+        batch.recipients = (batch.recipients or 0) + len(items)
+        through = max((item.partner_id for item in items), default=after)
+        batch.expanded_through = through
+        if len(items) < EXPAND_PAGE or through <= after:  # the last page (or one going nowhere)
+            batch.expanded_at = now
 
     async def _send_due(self) -> int:
         """Claim, render and send due deliveries until none is left; returns rows handled."""

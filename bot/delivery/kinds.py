@@ -50,10 +50,17 @@ class Postpone:
 
 @dataclass
 class ExpandContext:
+    """One page of a batch's audience: the expander returns recipients whose partner id is
+    above `after`, in partner id order, at most `limit` of them. Fewer than `limit` ends the
+    batch. Pages keep each transaction short, so partners are served while 100,000 rows are
+    written, and memory holds one page."""
+
     services: Services
     uow: UnitOfWork
     batch: Batch
     now: datetime
+    after: int = 0
+    limit: int = 1000
 
 
 @dataclass

@@ -43,7 +43,9 @@ class Batch(Base):
     expires_at: Mapped[datetime | None]  # expanded after this, nothing is sent
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     expanded_at: Mapped[datetime | None]
-    recipients: Mapped[int | None] = mapped_column(Integer)  # set when expanded
+    # The last partner id written while expanding page by page (None: not started).
+    expanded_through: Mapped[int | None] = mapped_column(Integer)
+    recipients: Mapped[int | None] = mapped_column(Integer)  # counted as pages are written
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

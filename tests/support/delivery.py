@@ -34,7 +34,8 @@ async def render(context: RenderContext) -> Message | Skip:
 async def expand(context: ExpandContext) -> Sequence[Recipient]:
     ids = context.batch.payload["partners"]
     assert isinstance(ids, list)
-    return [Recipient(int(partner_id)) for partner_id in ids]
+    page = sorted(int(partner_id) for partner_id in ids if int(partner_id) > context.after)
+    return [Recipient(partner_id) for partner_id in page[: context.limit]]
 
 
 def services_for(
