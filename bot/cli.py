@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +26,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
-        configure_logging(settings.logging.level, settings.secrets())
+        configure_logging(
+            settings.logging.level,
+            settings.secrets(),
+            json_lines=settings.logging.format == "json",
+        )
         return int(asyncio.run(args.action(args, settings)) or 0)
     except ConfigError as error:
         for problem in error.problems:
@@ -41,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the configured handler: redacted, and one JSON line when asked for.
+        logging.getLogger("landscape-bot").exception("stopped by an unexpected error")
+        return 1
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> None:

@@ -28,6 +28,7 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.flood import FloodGate, ask_for_patience
+from bot.logs import handling
 from bot.ops.metrics import update_type
 from bot.pipeline import Pipeline, Refused
 from bot.replies import ReplySender, reply_rows
@@ -169,6 +170,7 @@ class Inbox:
                 if not waiting:
                     return Found.NONE
                 row, found = waiting[0], Found.MORE if len(waiting) > 1 else Found.LAST
+                handling(update_id=row.update_id, chat_id=chat_id, route=None)
                 kind, arrived = update_type(row.body), row.received_at
                 taken = (row.id, Update.de_json(row.body, self.bot))
                 turn = await self.pipeline.handle(taken[1], self.bot, uow)

@@ -17,6 +17,7 @@ from telegram.constants import ChatType
 from bot.access import Level, level_of, settled_role
 from bot.callbacks import InvalidCallback
 from bot.i18n import Translator
+from bot.logs import handling
 from bot.routing import Button, Command, DuplicateRoute, Fallbacks, Route, RouteTable, Upload
 from bot.services import Services
 from bot.turn import Turn
@@ -55,6 +56,8 @@ class Pipeline:
         turn = await self._begin_turn(update, bot, uow)
         try:
             route = await resolve(turn)
+            if route is not None:
+                handling(route=_route_name(route))
             if route is not None and await self._authorized(turn, route):
                 _check_step(turn, route)
                 await route.handler(turn)

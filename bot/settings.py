@@ -200,6 +200,7 @@ class FloodSettings(_Section):
 
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"  # json: one object per line, for a log collector
 
 
 class Settings(BaseSettings):
