@@ -161,7 +161,6 @@ async def test_expired_and_skipped_rows_are_recorded_not_sent(
     late, skipped = await add_partners(services, FIRST_CHAT, 2)
     now = utcnow()
     async with services.db.unit_of_work() as uow:
-
         await uow.deliveries.enqueue(
             KIND, "late", [NewDelivery(late, now - timedelta(hours=2), now - timedelta(hours=1))]
         )
