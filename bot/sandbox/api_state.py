@@ -60,9 +60,6 @@ class BotApiState:
         else:
             chat.title, chat.username = user.first_name, user.username
 
-    def add_group(self, chat_id: int, title: str) -> None:
-        self.chats.setdefault(chat_id, StoredChat(chat_id, "group", title))
-
     def chat(self, chat_id: int | str) -> StoredChat:
         if isinstance(chat_id, str):
             name = chat_id.removeprefix("@").lower()
