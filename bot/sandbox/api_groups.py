@@ -80,7 +80,7 @@ class Groups:
 
     # --- what the bot may do -----------------------------------------------------------------
 
-    def refusal(self, chat_id: int | str) -> ApiError | None:
+    def refusal(self, chat_id: int | str | None) -> ApiError | None:
         """Telegram's answer to a bot writing to a group it is not in, or one that migrated."""
         if not isinstance(chat_id, int) or chat_id >= 0:
             return None
