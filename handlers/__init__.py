@@ -17,6 +17,7 @@ already on partners' phones carry them. Their prefixes:
     set.  /settings                        ss.   /setstatus
     sum   /summary periods                 tpl   /template
     un.   /unanswered questions            chart /chart indicators
+    gl.   /link in a group
     cmd   a menu button running a command (the pipeline's MENU_ACTION)
 """
 
@@ -41,6 +42,9 @@ from handlers import (
     export,
     fallback,
     faq,
+    group_commands,
+    group_members,
+    groups,
     help,
     onboarding,
     privacy,
@@ -79,6 +83,9 @@ def routes() -> list[Route]:
         *privacy.ROUTES,
         *admin.ROUTES,
         *content_files.ROUTES,
+        *groups.ROUTES,
+        *group_commands.ROUTES,
+        *group_members.ROUTES,
     ]
 
 
@@ -87,6 +94,7 @@ def fallbacks() -> Fallbacks:
         unknown_command=fallback.unknown_command,
         free_text=ask.free_text,
         other_message=fallback.other_message,
+        personal_in_group=group_commands.personal,
     )
 
 
