@@ -230,7 +230,12 @@ class Pipeline:
             )
         text = _refusal(turn.t, have, route.level)
         if turn.update.callback_query is not None:
-            await turn.answer(text, alert=True)
+            # A guest's press in a group (a reminder's buttons): the answer opens the bot.
+            chat = turn.update.effective_chat
+            in_group = chat is not None and chat.type != ChatType.PRIVATE
+            guest = have == Level.GUEST
+            url = f"https://t.me/{turn.bot.username}?start" if in_group and guest else None
+            await turn.answer(text, alert=url is None, url=url)
         else:
             await turn.reply(text)
         return False

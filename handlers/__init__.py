@@ -17,7 +17,7 @@ already on partners' phones carry them. Their prefixes:
     set.  /settings                        ss.   /setstatus
     sum   /summary periods                 tpl   /template
     un.   /unanswered questions            chart /chart indicators
-    gl.   /link in a group
+    gl.   /link in a group                 grsvp answers under a group's reminder
     cmd   a menu button running a command (the pipeline's MENU_ACTION)
 """
 
@@ -44,6 +44,7 @@ from handlers import (
     faq,
     group_commands,
     group_members,
+    group_reminders,
     groups,
     help,
     onboarding,
@@ -86,6 +87,7 @@ def routes() -> list[Route]:
         *groups.ROUTES,
         *group_commands.ROUTES,
         *group_members.ROUTES,
+        *group_reminders.ROUTES,
     ]
 
 
@@ -100,4 +102,9 @@ def fallbacks() -> Fallbacks:
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [*reminders.KINDS, *broadcast.KINDS, *checkin_prompts.KINDS, *checkin_review.KINDS]
+    return [
+        *group_reminders.with_groups(reminders.KINDS),
+        *broadcast.KINDS,
+        *checkin_prompts.KINDS,
+        *checkin_review.KINDS,
+    ]

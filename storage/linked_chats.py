@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LinkedChat, Partner
@@ -56,6 +56,14 @@ class LinkedChats:
     async def unlink(self, link: LinkedChat, now: datetime) -> None:
         link.unlinked_at = now
         await self._session.flush()
+
+    async def unlink_ids(self, ids: Collection[int], now: datetime) -> None:
+        """The bot was removed from these groups (Telegram refused a send with 403)."""
+        await self._session.execute(
+            update(LinkedChat)
+            .where(LinkedChat.id.in_(list(ids)), LinkedChat.unlinked_at.is_(None))
+            .values(unlinked_at=now)
+        )
 
     async def move(self, old_chat_id: int, new_chat_id: int) -> LinkedChat | None:
         """A group became a supergroup: its link follows the new id."""

@@ -206,6 +206,7 @@ class Dispatcher:
                         due_at=r.due_at or batch.due_at,
                         expires_at=r.expires_at or batch.expires_at,
                         payload=r.payload,
+                        linked_chat_id=r.linked_chat_id,
                     )
                     for r in recipients
                 ]
@@ -255,6 +256,7 @@ class Dispatcher:
     ) -> None:
         now = self.services.clock()
         result = await self.sender.send(chat_id, message, row.attempts, now)
+        blocked = result.status == DeliveryStatus.BLOCKED  # a 403: blocked, or out of the group
         await recorder.add(
             row.kind,
             Outcome(
@@ -266,5 +268,6 @@ class Dispatcher:
                 error=result.error,
                 retry_at=result.retry_at,
             ),
-            blocked_partner=row.partner_id if result.status == DeliveryStatus.BLOCKED else None,
+            blocked_partner=row.partner_id if blocked else None,
+            removed_chat=row.linked_chat_id if blocked else None,
         )

@@ -150,6 +150,7 @@ class CallbackAnswer(NamedTuple):
     callback_query_id: str
     text: str | None
     show_alert: bool
+    url: str | None = None
 
 
 @dataclass

@@ -182,12 +182,14 @@ class BotApiState:
         self._touch(chat, message)
         return True
 
-    def answer_callback(self, query_id: str, text: str | None, show_alert: bool) -> bool:
+    def answer_callback(
+        self, query_id: str, text: str | None, show_alert: bool, url: str | None = None
+    ) -> bool:
         if self._open_queries.pop(query_id, None) is None:
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
-        self.callback_answers.append(CallbackAnswer(query_id, text, show_alert))
+        self.callback_answers.append(CallbackAnswer(query_id, text, show_alert, url))
         self.answer_pulse.fire()
         return True
 
