@@ -10,10 +10,12 @@ import asyncio
 from datetime import timedelta
 
 from bot.i18n import Translator
+from bot.settings import FloodSettings
 from storage.models import PartnerStatus, Role
 from tests.support.bot import BotHarness
 from tests.support.groups import in_group, link_group, link_of
 from tests.support.people import add_event, add_partner
+from tests.support.waiting import until
 
 GROUP = -5001
 COORD, HELPER, PARTNER, LURKER, MEMBER_COORD = 8401, 8402, 8403, 8404, 8405
@@ -180,3 +182,27 @@ async def _until_status(bot: BotHarness, telegram_id: int, status: PartnerStatus
             return
         await asyncio.sleep(0.02)
     raise AssertionError(f"partner {telegram_id} is not {status} after 5 s")
+
+
+async def test_a_command_flood_in_a_group_is_answered_in_full_without_a_notice(
+    bot: BotHarness,
+) -> None:
+    bot.settings = bot.settings.model_copy(update={"flood": FloodSettings()})
+    await bot.restart()  # the product's pacing, not the harness's typing-speed allowance
+    await _group(bot)
+    bot.api.add_bot(GROUP, COORD)
+    await link_group(bot.db, GROUP, by=COORD)
+    luc, pia = in_group(bot, LURKER, "Luc", GROUP), in_group(bot, PARTNER, "Pia", GROUP)
+    await luc.expect("/link")
+    flood = FloodSettings().burst + 3
+    for n in range(flood):
+        await (luc if n % 2 else pia).send("/status")
+        await pia.send("chatting along")  # ordinary chat: paced too, never answered
+    await until(lambda: _answers(bot, "FLRM") == flood, within=30)
+    await asyncio.sleep(1.5)
+    assert _answers(bot, "FLRM") == flood  # the chat got no answer
+    assert _answers(bot, "quickly") == 0  # no "you're sending quickly" in a group
+
+
+def _answers(bot: BotHarness, text: str) -> int:
+    return sum(text in m.text for m in bot.api.messages(GROUP))
