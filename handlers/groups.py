@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from telegram.error import TelegramError
 
-from bot.access import Level, managed_programmes, may_link, may_list_groups
+from bot.access import Level, may_link, may_list_groups
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_, Translator
 from bot.routing import Button, Command, GroupCommand, Route
@@ -27,11 +27,8 @@ REFUSALS_AUDITED_EVERY = timedelta(minutes=1)
 async def link(turn: Turn) -> None:
     """/link in a group: choose the programme (one the sender may link this group to)."""
     status = await _member_status(turn)
-    mine = managed_programmes(turn.partner)
     programmes = [
-        p
-        for p in await turn.uow.programmes.all()
-        if (mine is None or p.id in mine) and may_link(turn.partner, p.id, status)
+        p for p in await turn.uow.programmes.all() if may_link(turn.partner, p.id, status)
     ]
     if not programmes:
         await _refuse(turn, "/link", status)
