@@ -97,6 +97,34 @@ def viewer(partner: Partner | None) -> Viewer:
     )
 
 
+# Telegram's statuses of a group's admins (getChatMember).
+GROUP_ADMIN_STATUSES = frozenset({"creator", "administrator"})
+
+
+def may_link(partner: Partner | None, programme_id: int | None, member_status: str) -> bool:
+    """May this user link a group to this programme, change or remove its link? Only an admin
+    of the group (as Telegram says) who manages the programme (a coordinator of it, or an
+    admin of the bot)."""
+    return member_status in GROUP_ADMIN_STATUSES and manages(partner, programme_id)
+
+
+def may_list_groups(partner: Partner | None) -> set[int] | None:
+    """The programmes whose linked groups this partner may list (None: all); the same as
+    the content they manage."""
+    return managed_programmes(partner)
+
+
+def group_viewer(programme_id: int, landscape_ids: Collection[int]) -> Viewer:
+    """What a linked group sees: the events of its landscapes (or its whole programme's), and
+    none meant for one kind of partner or one role only, since anyone may read a group."""
+    return Viewer(
+        landscape_ids=set(landscape_ids),
+        programme_ids={programme_id},
+        stakeholder_type=None,
+        in_group=True,
+    )
+
+
 def settled_role(partner: Partner, admins: Collection[int]) -> Role:
     """The role a partner should hold: admin exactly when the settings list them.
 

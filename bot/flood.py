@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from telegram import Bot, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.services import Services
@@ -64,7 +65,8 @@ class FloodGate:
 async def ask_for_patience(services: Services, bot: Bot, update: Update) -> None:
     """Tell a flooding user, in their language, that their messages will all be answered."""
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
+    # A group is many people, mostly talking to each other: it is paced without a word.
+    if user is None or chat is None or chat.type != ChatType.PRIVATE:
         return
     language = await language_of(services, user.id, user.language_code)
     t = services.catalogs.translator(language)

@@ -217,9 +217,9 @@ class Inbox:
         query = turn.update.callback_query
         if due is None or query is None:
             return
-        text, alert = due
+        text, alert, url = due
         try:
-            await self.bot.answer_callback_query(query.id, text, show_alert=alert)
+            await self.bot.answer_callback_query(query.id, text, show_alert=alert, url=url)
         except (BadRequest, NetworkError) as error:
             log.info("could not answer button press %s: %s", query.id, error)
 

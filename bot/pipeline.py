@@ -18,7 +18,17 @@ from bot.access import Level, level_of, settled_role
 from bot.callbacks import InvalidCallback
 from bot.i18n import Translator
 from bot.logs import handling
-from bot.routing import Button, Command, DuplicateRoute, Fallbacks, Route, RouteTable, Upload
+from bot.routing import (
+    Button,
+    Command,
+    DuplicateRoute,
+    Fallbacks,
+    GroupCommand,
+    MemberChange,
+    Route,
+    RouteTable,
+    Upload,
+)
 from bot.services import Services
 from bot.turn import Turn
 from storage.models import PartnerStatus
@@ -43,11 +53,14 @@ class Pipeline:
         self.buttons = table.buttons
         self.steps = table.steps
         self.upload = table.upload
+        self.group_commands = table.group_commands
+        self.member_change = table.member_change
         self.fallbacks = fallbacks
 
     async def handle(self, update: Update, bot: Bot, uow: UnitOfWork) -> Turn | None:
         """Handle one update inside `uow` (the caller commits, then sends what the turn owes).
-        None when the update is not for the bot: another bot, a group, a channel post.
+        None when the update is not for the bot: another bot, ordinary chat in a group, a
+        channel post.
         A forged or stale button raises `Refused`, so the caller rolls back what it did."""
         user = update.effective_user
         resolve = self._resolver(update, bot.username)
@@ -76,6 +89,10 @@ class Pipeline:
         document, or anything else a private chat can send."""
         if update.callback_query is not None:
             return self._resolve_button
+        if update.my_chat_member is not None:
+            return self._route(self.member_change, [])
+        if update.message is not None and update.message.chat.type != ChatType.PRIVATE:
+            return self._in_group(update.message, username)
         message = update.message or update.edited_message
         if message is None or message.chat.type != ChatType.PRIVATE:
             return None
@@ -84,22 +101,43 @@ class Pipeline:
             if command is None:
                 return self._resolve_text
             name, args = command
+            if name == "start" and len(args) == 1 and args[0] in self.commands:
+                name, args = args[0], []  # a deep link from a group: "?start=checkin"
             route = self.commands.get(name)
             if route is None:
                 return self._fallback(self.fallbacks.unknown_command)
-            return self._command(route, args)
+            return self._route(route, args)
         if message.photo or message.location:
             return self._resolve_media
         if message.document is not None and self.upload is not None:
             return self._resolve_document
         return self._fallback(self.fallbacks.other_message)
 
-    def _command(self, command: Command, args: list[str]) -> Resolver:
+    def _route(self, route: Route | None, args: list[str]) -> Resolver | None:
+        if route is None:
+            return None
+
         async def resolve(turn: Turn) -> Route:
             turn.args = args
-            return command
+            return route
 
         return resolve
+
+    def _in_group(self, message: Message, username: str) -> Resolver | None:
+        """In a group the bot answers its group commands and points personal ones to the
+        private chat; ordinary chat, and commands for other bots, are none of its business."""
+        if message.migrate_to_chat_id or message.migrate_from_chat_id:
+            return self._route(self.member_change, [])
+        command = _command(message, username) if message.text else None
+        if command is None:
+            return None
+        name, args = command
+        if name in self.group_commands:
+            return self._route(self.group_commands[name], args)
+        personal = self.fallbacks.personal_in_group
+        if name not in self.commands or personal is None:
+            return None
+        return self._route(Command(name, personal, Level.GUEST, "", in_menu=False), [name])
 
     async def _resolve_document(self, turn: Turn) -> Route | None:
         # During a flow, a document is for the flow's step if it takes media (a photo sent
@@ -161,7 +199,10 @@ class Pipeline:
             if role != partner.role:
                 await uow.audit.record("role.settled", actor=None, telegram_id=user.id, role=role)
                 partner.role = role
-            if partner.status == PartnerStatus.BLOCKED:
+            private = (
+                update.effective_chat is None or update.effective_chat.type == ChatType.PRIVATE
+            )
+            if partner.status == PartnerStatus.BLOCKED and private and not update.my_chat_member:
                 partner.status = PartnerStatus.ACTIVE  # they wrote to us, so they unblocked the bot
             if user.username and partner.username != user.username.lower():
                 partner.username = user.username.lower()
@@ -192,7 +233,12 @@ class Pipeline:
             )
         text = _refusal(turn.t, have, route.level)
         if turn.update.callback_query is not None:
-            await turn.answer(text, alert=True)
+            # A guest's press in a group (a reminder's buttons): the answer opens the bot.
+            chat = turn.update.effective_chat
+            in_group = chat is not None and chat.type != ChatType.PRIVATE
+            guest = have == Level.GUEST
+            url = f"https://t.me/{turn.bot.username}?start" if in_group and guest else None
+            await turn.answer(text, alert=url is None, url=url)
         else:
             await turn.reply(text)
         return False
@@ -235,6 +281,10 @@ def _route_name(route: Route) -> str:
         return route.action
     if isinstance(route, Upload):
         return "document"
+    if isinstance(route, GroupCommand):
+        return "/" + route.name + " (group)"
+    if isinstance(route, MemberChange):
+        return "member change"
     return f"{route.flow}.{route.step}"
 
 

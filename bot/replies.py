@@ -17,7 +17,7 @@ from typing import IO
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.services import Services
 from bot.splitting import split_html
@@ -153,7 +153,9 @@ class ReplySender:
             )  # fmt: skip
         except Forbidden as error:
             log.info("chat %s blocked the bot: %s", row.chat_id, error)
-        except BadRequest as error:
+        except (BadRequest, ChatMigrated) as error:
+            # ChatMigrated: the group became a supergroup meanwhile; the reply is given up,
+            # as the group's next command is answered at its new id.
             log.error("Telegram refused a reply to chat %s: %s", row.chat_id, error)
 
 

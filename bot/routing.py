@@ -53,8 +53,28 @@ class Upload:
     level: Level
 
 
-Route = Command | Button | Step | Upload
-R = TypeVar("R", Command, Button, Step, Upload)
+@dataclass(frozen=True)
+class GroupCommand:
+    """A command answered in a group or channel (privacy mode delivers commands there), about
+    the programme the group is linked to; every other command is personal and only pointed
+    to the private chat."""
+
+    name: str
+    handler: Handler
+    level: Level
+
+
+@dataclass(frozen=True)
+class MemberChange:
+    """The bot added to or removed from a chat, blocked or unblocked in private, or a group
+    upgraded to a supergroup: one handler sorts them out."""
+
+    handler: Handler
+    level: Level = Level.GUEST
+
+
+Route = Command | Button | Step | Upload | GroupCommand | MemberChange
+R = TypeVar("R", Command, Button, Step, Upload, GroupCommand)
 K = TypeVar("K")
 
 
@@ -71,9 +91,17 @@ class RouteTable:
         self.buttons: dict[str, Button] = {}
         self.steps: dict[tuple[str, str], Step] = {}
         self.upload: Upload | None = None
+        self.group_commands: dict[str, GroupCommand] = {}
+        self.member_change: MemberChange | None = None
         for route in routes:
             if isinstance(route, Command):
                 _claim(self.commands, route.name, route, "command")
+            elif isinstance(route, GroupCommand):
+                _claim(self.group_commands, route.name, route, "group command")
+            elif isinstance(route, MemberChange):
+                if self.member_change is not None:
+                    raise DuplicateRoute(_twice("member change", self.member_change, route))
+                self.member_change = route
             elif isinstance(route, Button):
                 _claim(self.buttons, route.action, route, "button action")
             elif isinstance(route, Step):
@@ -107,3 +135,5 @@ class Fallbacks:
     unknown_command: Handler
     free_text: Handler
     other_message: Handler
+    # A personal command sent in a group: pointed to the private chat, never done there.
+    personal_in_group: Handler | None = None

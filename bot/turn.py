@@ -31,7 +31,7 @@ class Turn:
     callback: Callback | None = None
     args: list[str] = field(default_factory=list)  # command arguments
     _outbox: list[Outgoing] = field(default_factory=list)
-    _answer: tuple[str | None, bool] | None = None
+    _answer: tuple[str | None, bool, str | None] | None = None
     _after: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
     @property
@@ -88,10 +88,13 @@ class Turn:
         kind = "edit" if self.update.callback_query is not None else "send"
         self._outbox.append(Outgoing(kind, text, keyboard))
 
-    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        """Answer the button press (clients show a spinner until this happens)."""
+    async def answer(
+        self, text: str | None = None, *, alert: bool = False, url: str | None = None
+    ) -> None:
+        """Answer the button press (clients show a spinner until this happens); `url` (a
+        t.me link to this bot) opens the private chat."""
         if self.update.callback_query is not None and self._answer is None:
-            self._answer = (text, alert)
+            self._answer = (text, alert, url)
 
     def after_commit(self, action: Callable[[], Awaitable[object]]) -> None:
         """Run `action` once the unit of work has committed (republish a menu, build a large
@@ -116,8 +119,8 @@ class Turn:
         return actions
 
     @property
-    def answer_due(self) -> tuple[str | None, bool] | None:
+    def answer_due(self) -> tuple[str | None, bool, str | None] | None:
         """What the button press is answered with, once the turn is over."""
         if self.update.callback_query is None:
             return None
-        return self._answer or (None, False)
+        return self._answer or (None, False, None)

@@ -17,6 +17,7 @@ already on partners' phones carry them. Their prefixes:
     set.  /settings                        ss.   /setstatus
     sum   /summary periods                 tpl   /template
     un.   /unanswered questions            chart /chart indicators
+    gl.   /link in a group                 grsvp answers under a group's reminder
     cmd   a menu button running a command (the pipeline's MENU_ACTION)
 """
 
@@ -41,6 +42,10 @@ from handlers import (
     export,
     fallback,
     faq,
+    group_commands,
+    group_members,
+    group_reminders,
+    groups,
     help,
     onboarding,
     privacy,
@@ -79,6 +84,10 @@ def routes() -> list[Route]:
         *privacy.ROUTES,
         *admin.ROUTES,
         *content_files.ROUTES,
+        *groups.ROUTES,
+        *group_commands.ROUTES,
+        *group_members.ROUTES,
+        *group_reminders.ROUTES,
     ]
 
 
@@ -87,9 +96,15 @@ def fallbacks() -> Fallbacks:
         unknown_command=fallback.unknown_command,
         free_text=ask.free_text,
         other_message=fallback.other_message,
+        personal_in_group=group_commands.personal,
     )
 
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [*reminders.KINDS, *broadcast.KINDS, *checkin_prompts.KINDS, *checkin_review.KINDS]
+    return [
+        *group_reminders.with_groups(reminders.KINDS),
+        *broadcast.KINDS,
+        *checkin_prompts.KINDS,
+        *checkin_review.KINDS,
+    ]

@@ -19,7 +19,7 @@ GROUPS: tuple[tuple[str, str], ...] = (
     (
         N_("🧭 Coordinating"),
         "review broadcast broadcasts newevent editevent cancelevent attendance setstatus template"
-        " faq unanswered",
+        " faq unanswered groups",
     ),
     (N_("📊 Reports"), "summary export chart"),
     (N_("🔑 Administration"), "grant revoke invite exportcontent"),

@@ -22,10 +22,11 @@ from storage.upserts import insert
 
 @dataclass(frozen=True)
 class NewDelivery:
-    partner_id: int
+    partner_id: int | None  # None: to a linked group
     due_at: datetime
     expires_at: datetime | None = None
     payload: Mapping[str, Any] | None = None
+    linked_chat_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,15 @@ class Deliveries:
         priority: int = 0,
         payload: Mapping[str, Any] | None = None,
     ) -> int:
-        """One delivery per item; an item whose (kind, source, partner) exists is left alone.
+        """One delivery per item; an item whose (kind, source, partner or group) exists is left
+        alone.
         Returns how many rows were new."""
         rows = [
             {
                 "kind": kind,
                 "source": source,
                 "partner_id": item.partner_id,
+                "linked_chat_id": item.linked_chat_id,
                 "priority": priority,
                 "due_at": item.due_at,
                 "expires_at": item.expires_at,
@@ -169,10 +172,11 @@ class Deliveries:
                 Delivery.kind == kind,
                 Delivery.source.startswith(source_prefix, autoescape=True),
                 Delivery.status.in_(list(statuses)),
+                Delivery.partner_id.is_not(None),
             )
             .distinct()
         )
-        return list(rows)
+        return [partner_id for partner_id in rows if partner_id is not None]
 
     # -- the sender's side ------------------------------------------------------------------
 

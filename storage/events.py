@@ -32,6 +32,7 @@ class Viewer:
     programme_ids: Collection[int]
     stakeholder_type: str | None
     sees_all: bool = False
+    in_group: bool = False  # a linked group: anyone may read it, so no event for one role only
 
 
 class Events:
@@ -140,6 +141,8 @@ def _visible_to(viewer: Viewer) -> Any:
 
 
 def _in_audience(event: Event, viewer: Viewer) -> bool:
+    if viewer.in_group and event.audience_roles:
+        return False
     return not event.audience or viewer.stakeholder_type in event.audience
 
 

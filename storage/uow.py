@@ -17,6 +17,7 @@ from storage.events import Events
 from storage.faq import FaqEntries
 from storage.inbox import Inbox
 from storage.invites import Invites
+from storage.linked_chats import LinkedChats
 from storage.partners import Partners
 from storage.places import Places
 from storage.programmes import Programmes
@@ -47,3 +48,4 @@ class UnitOfWork:
         self.checkin_reviews = CheckinReviews(session)
         self.broadcasts = Broadcasts(session)
         self.rsvps = Rsvps(session)
+        self.linked_chats = LinkedChats(session)

@@ -320,7 +320,7 @@ async def test_http_user_side_endpoints(api: LocalBotApi, bot: Bot) -> None:
     assert isinstance(update.callback_query.message, Message)
     assert update.callback_query.message.text == "Pick one"
     await bot.answer_callback_query(query_id, text="Noted", show_alert=True)
-    assert api.callback_answers == [(query_id, "Noted", True)]
+    assert api.callback_answers == [(query_id, "Noted", True, None)]  # no url
     with pytest.raises(BadRequest, match=r"(?i)query id is invalid"):
         await bot.answer_callback_query(query_id)
 

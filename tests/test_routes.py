@@ -74,6 +74,7 @@ def test_todays_routes_have_no_duplicates() -> None:
     routes = handlers.routes()
     table = RouteTable(routes)
     indexed = len(table.commands) + len(table.buttons) + len(table.steps)
+    indexed += len(table.group_commands) + (table.member_change is not None)
     assert indexed + (table.upload is not None) == len(routes)
     assert MENU_ACTION not in table.buttons
 

@@ -217,6 +217,7 @@ class Dispatcher:
                 due_at=r.due_at or batch.due_at,
                 expires_at=r.expires_at or batch.expires_at,
                 payload=r.payload,
+                linked_chat_id=r.linked_chat_id,
             )
             for r in recipients
         ]
@@ -228,9 +229,10 @@ class Dispatcher:
             payload=batch.payload,
         )
         batch.recipients = (batch.recipients or 0) + len(items)
-        through = max((item.partner_id for item in items), default=after)
+        paged = [item.partner_id for item in items if item.partner_id is not None]
+        through = max(paged, default=after)
         batch.expanded_through = through
-        if len(items) < EXPAND_PAGE or through <= after:  # the last page (or one going nowhere)
+        if len(paged) < EXPAND_PAGE or through <= after:  # the last page (or one going nowhere)
             batch.expanded_at = now
 
     async def _send_due(self) -> int:
@@ -267,6 +269,7 @@ class Dispatcher:
     ) -> None:
         now = self.services.clock()
         result = await self.sender.send(chat_id, message, row.attempts, now)
+        blocked = result.status == DeliveryStatus.BLOCKED  # a 403: blocked, or out of the group
         await recorder.add(
             row.kind,
             Outcome(
@@ -278,5 +281,6 @@ class Dispatcher:
                 error=result.error,
                 retry_at=result.retry_at,
             ),
-            blocked_partner=row.partner_id if result.status == DeliveryStatus.BLOCKED else None,
+            blocked_partner=row.partner_id if blocked else None,
+            removed_chat=row.linked_chat_id if blocked else None,
         )

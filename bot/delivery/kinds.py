@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton
 
 from bot.i18n import Translator
-from storage.models import Batch, Delivery, Partner
+from storage.models import Batch, Delivery, LinkedChat, Partner
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -26,10 +26,11 @@ Keyboard = Sequence[Sequence[InlineKeyboardButton]]
 
 @dataclass(frozen=True)
 class Recipient:
-    partner_id: int
+    partner_id: int | None  # None: a linked group, `linked_chat_id`
     due_at: datetime | None = None  # None: the batch's due time
     expires_at: datetime | None = None  # None: the batch's expiry
     payload: dict[str, object] | None = None  # merged over the batch's payload
+    linked_chat_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,10 @@ class Postpone:
 
 @dataclass
 class ExpandContext:
-    """One page of a batch's audience: the expander returns recipients whose partner id is
-    above `after`, in partner id order, at most `limit` of them. Fewer than `limit` ends the
-    batch. Pages keep each transaction short, so partners are served while 100,000 rows are
-    written, and memory holds one page."""
+    """One page of a batch's audience: the expander returns partners whose id is above
+    `after`, in id order, at most `limit` of them (and linked groups, on the first page only).
+    Fewer than `limit` partners ends the batch. Pages keep each transaction short, so partners
+    are served while 100,000 rows are written, and memory holds one page."""
 
     services: Services
     uow: UnitOfWork
@@ -76,8 +77,24 @@ class RenderContext:
         return InlineKeyboardButton(label, callback_data=self.services.codec.encode(action, *args))
 
 
+@dataclass
+class GroupRenderContext:
+    """Rendering for a linked group: in its language, its landscapes' time zone."""
+
+    services: Services
+    uow: UnitOfWork
+    delivery: Delivery
+    chat: LinkedChat
+    t: Translator
+    now: datetime
+
+    def button(self, label: str, action: str, *args: object) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=self.services.codec.encode(action, *args))
+
+
 Expander = Callable[[ExpandContext], Awaitable[Sequence[Recipient]]]
 Renderer = Callable[[RenderContext], Awaitable[Message | Skip | Postpone]]
+GroupRenderer = Callable[[GroupRenderContext], Awaitable[Message | Skip]]
 
 
 @dataclass(frozen=True)
@@ -86,3 +103,4 @@ class Kind:
     render: Renderer
     expand: Expander | None = None  # None: deliveries are enqueued directly, never batched
     priority: int = 0  # 0 before 1: reminders and prompts overtake a long broadcast
+    render_group: GroupRenderer | None = None  # for kinds that linked groups receive too

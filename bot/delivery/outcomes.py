@@ -10,6 +10,7 @@ from contextlib import suppress
 from bot.ops.metrics import Metrics
 from storage.database import Database
 from storage.deliveries import Outcome
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +24,32 @@ class Recorder:
         self._flush_size = flush_size
         self._outcomes: list[Outcome] = []
         self._blocked: set[int] = set()
+        self._removed: set[int] = set()  # linked chats whose group removed the bot
         self._lock = asyncio.Lock()
         self._timer: asyncio.Task[None] | None = None
 
-    async def add(self, kind: str, outcome: Outcome, *, blocked_partner: int | None = None) -> None:
-        """Record what happened to one delivery of `kind` (soon, in a batch)."""
-        self.keep(kind, outcome, blocked_partner=blocked_partner)
+    async def add(
+        self,
+        kind: str,
+        outcome: Outcome,
+        *,
+        blocked_partner: int | None = None,
+        removed_chat: int | None = None,
+    ) -> None:
+        """Record what happened to one delivery of `kind` (soon, in a batch); a partner who
+        blocked the bot is marked, a group that removed it unlinked."""
+        self.keep(kind, outcome, blocked_partner=blocked_partner, removed_chat=removed_chat)
         if len(self._outcomes) >= self._flush_size:
             await self.flush()
 
-    def keep(self, kind: str, outcome: Outcome, *, blocked_partner: int | None = None) -> None:
+    def keep(
+        self,
+        kind: str,
+        outcome: Outcome,
+        *,
+        blocked_partner: int | None = None,
+        removed_chat: int | None = None,
+    ) -> None:
         """Like `add`, but never writing now: for a caller inside a transaction that holds the
         rows (rendering), where writing would wait for that very transaction to end."""
         status = "retry" if outcome.retry_at else outcome.status.value
@@ -40,6 +57,8 @@ class Recorder:
         self._outcomes.append(outcome)
         if blocked_partner is not None:
             self._blocked.add(blocked_partner)
+        if removed_chat is not None:
+            self._removed.add(removed_chat)
         if self._timer is None:
             self._timer = asyncio.create_task(self._flush_soon())
 
@@ -47,6 +66,7 @@ class Recorder:
         async with self._lock:
             outcomes, self._outcomes = self._outcomes, []
             blocked, self._blocked = self._blocked, set()
+            removed, self._removed = self._removed, set()
             if not outcomes:
                 return
             try:
@@ -54,11 +74,14 @@ class Recorder:
                     await uow.deliveries.record(outcomes)
                     if blocked:
                         await uow.partners.mark_blocked(blocked)
+                    if removed:
+                        await uow.linked_chats.unlink_ids(removed, utcnow())
             except Exception:
                 # Keep them for the next flush; if that never comes, the rows stay claimed and
                 # the next drain sends them again (the documented at-most-in-flight repeat).
                 self._outcomes[:0] = outcomes
                 self._blocked |= blocked
+                self._removed |= removed
                 raise
 
     async def close(self) -> None:

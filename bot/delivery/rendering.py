@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.delivery.kinds import Message, Postpone, RenderContext, Skip
+from bot.delivery.kinds import GroupRenderContext, Message, Postpone, RenderContext, Skip
 from bot.delivery.outcomes import Recorder
 from bot.i18n import Translator
 from bot.services import Services
 from storage.deliveries import Outcome
-from storage.models import Delivery, DeliveryStatus, Partner, PartnerStatus
+from storage.models import Delivery, DeliveryStatus, LinkedChat, Partner, PartnerStatus
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -21,17 +21,35 @@ log = logging.getLogger(__name__)
 async def render_due(
     services: Services, uow: UnitOfWork, rows: list[Delivery], now: datetime, recorder: Recorder
 ) -> list[tuple[int, Delivery, Message]]:
-    partners = await uow.partners.by_ids({row.partner_id for row in rows})
+    partners = await uow.partners.by_ids({r.partner_id for r in rows if r.partner_id is not None})
+    chats = await uow.linked_chats.by_ids(
+        {r.linked_chat_id for r in rows if r.linked_chat_id is not None}
+    )
     translators: dict[tuple[str, str], Translator] = {}
     ready: list[tuple[int, Delivery, Message]] = []
     for row in rows:
-        partner = partners.get(row.partner_id)
+        partner = partners.get(row.partner_id) if row.partner_id is not None else None
 
         def finish(status: DeliveryStatus, reason: str, row: Delivery = row) -> None:
             outcome = Outcome(row.id, status, at=now, due_at=row.due_at, error=reason)
             recorder.keep(row.kind, outcome)  # written after this claim's transaction
 
-        if partner is None or partner.telegram_id is None:
+        if row.linked_chat_id is not None:
+            chat = chats.get(row.linked_chat_id)
+            if chat is None or not chat.active:
+                finish(DeliveryStatus.SKIPPED, "group unlinked")
+                continue
+            try:
+                in_group = await render_for_group(services, uow, row, chat, now)
+            except Exception:
+                log.exception("could not render delivery %s (%s)", row.id, row.kind)
+                finish(DeliveryStatus.FAILED, "could not be rendered")
+                continue
+            if isinstance(in_group, Message):
+                ready.append((chat.chat_id, row, in_group))
+            else:
+                finish(DeliveryStatus.SKIPPED, in_group.reason)
+        elif partner is None or partner.telegram_id is None:
             finish(DeliveryStatus.SKIPPED, "partner left")
         elif partner.status == PartnerStatus.BLOCKED:
             finish(DeliveryStatus.BLOCKED, "blocked the bot earlier")
@@ -76,3 +94,20 @@ async def _render(
     if t is None:
         t = translators[(language, zone)] = catalogs.translator(language, zone)
     return await kind.render(RenderContext(services, uow, row, partner, t, now))
+
+
+async def render_for_group(
+    services: Services, uow: UnitOfWork, row: Delivery, chat: LinkedChat, now: datetime
+) -> Message | Skip:
+    """A delivery to a linked group, in the group's language and its first landscape's zone
+    (its programme's otherwise)."""
+    kind = services.kinds.get(row.kind)
+    if kind is None or kind.render_group is None:
+        return Skip(f"{row.kind} is not for groups")
+    programme = await uow.programmes.get(chat.programme_id)
+    places = [p for p in programme.landscapes if p.id in chat.landscape_ids] if programme else []
+    if programme is not None and not places:
+        places = list(programme.landscapes)
+    zone = places[0].timezone if places else services.settings.locale.default_timezone
+    t = services.catalogs.translator(chat.language, zone)
+    return await kind.render_group(GroupRenderContext(services, uow, row, chat, t, now))

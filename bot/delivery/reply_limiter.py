@@ -48,7 +48,8 @@ class ReplyLimiter(BaseRateLimiter[int]):
         rate_limit_args: int | None,
     ) -> JSON:
         """Take a reply's slot when the request goes to a chat, then send; wait out RetryAfter."""
-        chat = data.get("chat_id")
+        # Telegram's limits count messages: reading a chat (getChatMember) takes no slot.
+        chat = None if endpoint.startswith("get") else data.get("chat_id")
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
         while True:

@@ -8,6 +8,7 @@ import asyncio
 
 from aiohttp import web
 
+from bot.sandbox.api_groups import Groups
 from bot.sandbox.api_objects import ApiError, CallbackAnswer, JsonDict, SandboxUser, SentMessage
 from bot.sandbox.api_state import BotApiState
 from bot.sandbox.api_views import transcript
@@ -18,6 +19,8 @@ class UserDriver:
 
     def __init__(self, state: BotApiState) -> None:
         self._state = state
+        self._groups = Groups(state)
+        self.blocked_users: set[int] = set()  # sends to them get Telegram's 403
 
     def add_user(
         self,
@@ -31,8 +34,43 @@ class UserDriver:
         self._state.add_user(user)
         return user
 
-    def add_group(self, chat_id: int, title: str) -> None:
-        self._state.add_group(chat_id, title)
+    def add_group(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        kind: str = "group",
+        members: dict[int, str] | None = None,
+    ) -> None:
+        """A group (or supergroup) with its members, e.g. ``{1: "creator", 2: "member"}``
+        (users added first); the bot is not in it until `add_bot`."""
+        self._groups.add_group(chat_id, title, kind=kind)
+        for user_id, status in (members or {}).items():
+            self._groups.set_member(chat_id, user_id, status)
+
+    def set_member(self, chat_id: int, user_id: int, status: str = "member") -> None:
+        self._groups.set_member(chat_id, user_id, status)
+
+    def add_bot(self, chat_id: int, by_user_id: int, *, status: str = "member") -> int:
+        """`by_user_id` adds the bot to the group (`my_chat_member`); returns the update_id."""
+        return self._groups.set_bot_status(chat_id, by_user_id, status)
+
+    def remove_bot(self, chat_id: int, by_user_id: int) -> int:
+        """`by_user_id` removes the bot from the group; it can no longer send there."""
+        return self._groups.set_bot_status(chat_id, by_user_id, "kicked")
+
+    def migrate_group(self, chat_id: int, new_id: int) -> int:
+        """The group becomes a supergroup with id `new_id`."""
+        return self._groups.migrate(chat_id, new_id)
+
+    def block_bot(self, user_id: int, *, blocked: bool = True) -> int:
+        """The user blocks (or, with blocked=False, unblocks) the bot: sends to them get
+        Telegram's 403 until they unblock, and the bot gets a `my_chat_member` update."""
+        if blocked:
+            self.blocked_users.add(user_id)
+        else:
+            self.blocked_users.discard(user_id)
+        return self._groups.set_blocked(user_id, blocked)
 
     async def send_text(self, user_id: int, text: str, *, chat_id: int | None = None) -> int:
         """The user sends ``text``; returns the update_id."""

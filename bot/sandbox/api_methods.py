@@ -112,7 +112,10 @@ class BotMethods:
 
     async def answer_callback_query(self, params: Params) -> bool:
         return self.state.answer_callback(
-            params.text("callback_query_id") or "", params.text("text"), params.flag("show_alert")
+            params.text("callback_query_id") or "",
+            params.text("text"),
+            params.flag("show_alert"),
+            params.text("url"),
         )
 
     async def send_chat_action(self, params: Params) -> bool:

@@ -14,11 +14,19 @@ JsonDict = dict[str, Any]
 class ApiError(Exception):
     """A Bot API error answer: HTTP status ``error_code`` with Telegram's description."""
 
-    def __init__(self, error_code: int, description: str, *, retry_after: int | None = None):
+    def __init__(
+        self,
+        error_code: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ):
         super().__init__(description)
         self.error_code = error_code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
 
 def bad_request(detail: str) -> ApiError:
@@ -142,6 +150,7 @@ class CallbackAnswer(NamedTuple):
     callback_query_id: str
     text: str | None
     show_alert: bool
+    url: str | None = None
 
 
 @dataclass
@@ -174,6 +183,8 @@ class StoredChat:
     next_message_id: int = 1
     activity: int = 0
     pulse: Pulse = field(default_factory=Pulse)
+    # Groups: each member's status (creator, administrator, member, left, kicked), the bot too.
+    members: dict[int, str] = field(default_factory=dict)
 
     def to_api(self) -> JsonDict:
         data: JsonDict = {"id": self.id, "type": self.type}

@@ -85,10 +85,17 @@ class Params:
         return self.integer("reply_to_message_id"), self.flag("allow_sending_without_reply")
 
 
-def error_response(code: int, description: str, retry_after: int | None = None) -> web.Response:
+def error_response(
+    code: int,
+    description: str,
+    retry_after: int | None = None,
+    migrate_to_chat_id: int | None = None,
+) -> web.Response:
     body: JsonDict = {"ok": False, "error_code": code, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
+    if migrate_to_chat_id is not None:
+        body["parameters"] = {"migrate_to_chat_id": migrate_to_chat_id}
     return web.json_response(body, status=code)
 
 

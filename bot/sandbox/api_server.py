@@ -102,7 +102,6 @@ class LocalBotApi(UserDriver):
         methods = BotMethods(self._state)
         self.calls: Counter[str] = Counter()
         self.send_log: list[SendRecord] = []
-        self.blocked_users: set[int] = set()
         self._methods: dict[str, tuple[str, Handler]] = {
             name.lower(): (name, handler)
             for name, handler in [
@@ -124,6 +123,7 @@ class LocalBotApi(UserDriver):
                 ("sendPhoto", methods.send_photo),
                 ("getFile", methods.get_file),
                 ("getChat", methods.get_chat),
+                ("getChatMember", self._groups.get_chat_member),
                 ("setChatMenuButton", methods.set_chat_menu_button),
                 ("getChatMenuButton", methods.get_chat_menu_button),
                 ("close", methods.ok),
@@ -260,9 +260,14 @@ class LocalBotApi(UserDriver):
                     )
             if name in _CHAT_METHODS and chat_id in self.blocked_users:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
+            refusal = self._groups.refusal(chat_id) if name in _CHAT_METHODS else None
+            if refusal is not None:
+                raise refusal
             result = await entry[1](params)
         except ApiError as err:
-            return error_response(err.error_code, err.description, err.retry_after)
+            return error_response(
+                err.error_code, err.description, err.retry_after, err.migrate_to_chat_id
+            )
         except Exception as exc:  # a sandbox bug: make it visible to the client and in the log
             _log.exception("sandbox failed on %s", name)
             return error_response(500, f"Internal Server Error: {exc!r}")

@@ -60,9 +60,6 @@ class BotApiState:
         else:
             chat.title, chat.username = user.first_name, user.username
 
-    def add_group(self, chat_id: int, title: str) -> None:
-        self.chats.setdefault(chat_id, StoredChat(chat_id, "group", title))
-
     def chat(self, chat_id: int | str) -> StoredChat:
         if isinstance(chat_id, str):
             name = chat_id.removeprefix("@").lower()
@@ -185,12 +182,14 @@ class BotApiState:
         self._touch(chat, message)
         return True
 
-    def answer_callback(self, query_id: str, text: str | None, show_alert: bool) -> bool:
+    def answer_callback(
+        self, query_id: str, text: str | None, show_alert: bool, url: str | None = None
+    ) -> bool:
         if self._open_queries.pop(query_id, None) is None:
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
-        self.callback_answers.append(CallbackAnswer(query_id, text, show_alert))
+        self.callback_answers.append(CallbackAnswer(query_id, text, show_alert, url))
         self.answer_pulse.fire()
         return True
 

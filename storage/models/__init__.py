@@ -13,6 +13,7 @@ from storage.models.checkins import (
     QuestionKind,
 )
 from storage.models.delivery import FINAL_STATUSES, Batch, Delivery, DeliveryStatus
+from storage.models.groups import LinkedChat
 from storage.models.meetings import Broadcast, BroadcastAck, BroadcastStatus, Rsvp, RsvpAnswer
 from storage.models.people import (
     Invite,
@@ -49,6 +50,7 @@ __all__ = [
     "InboundUpdate",
     "Invite",
     "Landscape",
+    "LinkedChat",
     "Localized",
     "Partner",
     "PartnerLandscape",

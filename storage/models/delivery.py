@@ -53,6 +53,7 @@ class Delivery(Base):
     __tablename__ = "delivery"
     __table_args__ = (
         UniqueConstraint("kind", "source", "partner_id"),
+        UniqueConstraint("linked_chat_id", "kind", "source"),
         # The sender's query: what is pending and due, most urgent first.
         Index("ix_delivery_pending", "status", "priority", "due_at"),
     )
@@ -60,7 +61,11 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(64))
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
+    # The recipient: a partner, or a linked group (one of the two).
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
+    linked_chat_id: Mapped[int | None] = mapped_column(
+        ForeignKey("linked_chat.id", ondelete="CASCADE")
+    )
     priority: Mapped[int] = mapped_column(Integer, default=1)  # 0 goes before 1 (bulk)
     due_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]  # never sent after this (an event's start)

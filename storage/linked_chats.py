@@ -1,0 +1,81 @@
+"""Linked chats: the groups and channels the bot posts to for a programme, found by Telegram id
+(which follows a group upgraded to a supergroup)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import LinkedChat, Partner
+
+
+class LinkedChats:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_chat(self, chat_id: int) -> LinkedChat | None:
+        """The chat's link, active or not."""
+        query = select(LinkedChat).where(LinkedChat.chat_id == chat_id)
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def active(self, chat_id: int) -> LinkedChat | None:
+        link = await self.by_chat(chat_id)
+        return link if link is not None and link.active else None
+
+    async def by_ids(self, ids: Collection[int]) -> dict[int, LinkedChat]:
+        if not ids:
+            return {}
+        rows = await self._session.scalars(select(LinkedChat).where(LinkedChat.id.in_(ids)))
+        return {link.id: link for link in rows}
+
+    async def link(
+        self,
+        chat_id: int,
+        *,
+        title: str,
+        programme_id: int,
+        landscape_ids: Sequence[int],
+        language: str,
+        by: Partner,
+        now: datetime,
+    ) -> LinkedChat:
+        """Link the chat, replacing what an earlier link said."""
+        link = await self.by_chat(chat_id)
+        if link is None:
+            link = LinkedChat(chat_id=chat_id)
+            self._session.add(link)
+        link.title, link.programme_id = title[:128], programme_id
+        link.landscape_ids, link.language = sorted(landscape_ids), language
+        link.linked_by, link.linked_at, link.unlinked_at = by.id, now, None
+        await self._session.flush()
+        return link
+
+    async def unlink(self, link: LinkedChat, now: datetime) -> None:
+        link.unlinked_at = now
+        await self._session.flush()
+
+    async def unlink_ids(self, ids: Collection[int], now: datetime) -> None:
+        """The bot was removed from these groups (Telegram refused a send with 403)."""
+        await self._session.execute(
+            update(LinkedChat)
+            .where(LinkedChat.id.in_(list(ids)), LinkedChat.unlinked_at.is_(None))
+            .values(unlinked_at=now)
+        )
+
+    async def move(self, old_chat_id: int, new_chat_id: int) -> LinkedChat | None:
+        """A group became a supergroup: its link follows the new id."""
+        link = await self.by_chat(old_chat_id)
+        if link is not None and await self.by_chat(new_chat_id) is None:
+            link.chat_id = new_chat_id
+            await self._session.flush()
+        return link
+
+    async def listed(self, programme_ids: Collection[int] | None = None) -> Sequence[LinkedChat]:
+        """Active links, of these programmes (None: all), by title."""
+        query = select(LinkedChat).where(LinkedChat.unlinked_at.is_(None))
+        if programme_ids is not None:
+            query = query.where(LinkedChat.programme_id.in_(list(programme_ids)))
+        return (await self._session.scalars(query.order_by(LinkedChat.title))).all()

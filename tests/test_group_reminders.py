@@ -1,0 +1,130 @@
+"""Reminders in a linked group, over real HTTP: the group gets the reminder in its language with
+live counts while partners get theirs in private; a partner's press records their answer and
+updates the counts; a member who never joined is pointed to the bot; a forged press changes
+nothing; a group that removed the bot ends its row "blocked" at the first 403 and is unlinked."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.callbacks import CallbackCodec, codec_key
+from bot.reminders import REMINDER, plan_reminders
+from storage.models import FINAL_STATUSES, Delivery, DeliveryStatus, Event, Role, RsvpAnswer, utcnow
+from tests.support.bot import TOKEN, BotHarness
+from tests.support.groups import in_group, link_group, link_of
+from tests.support.people import add_partner
+
+GROUP = -6001
+COORD, PARTNER, LURKER = 8501, 8502, 8503
+TITLE = "Cambodia planning meeting"
+
+
+async def _setup(bot: BotHarness, *, bot_in_group: str = "member") -> None:
+    await add_partner(bot.db, COORD, name="Cora", role=Role.COORDINATOR)
+    await add_partner(bot.db, PARTNER, name="Pia", language="fr", timezone="Europe/Paris")
+    for user_id, name in [(COORD, "Cora"), (PARTNER, "Pia"), (LURKER, "Luc")]:
+        bot.api.add_user(user_id, name, language_code="en")
+    bot.api.add_group(
+        GROUP, "Cambodia partners", members={COORD: "creator", PARTNER: "member", LURKER: "member"}
+    )
+    bot.api.set_member(GROUP, bot.api.bot_user.id, bot_in_group)
+    await link_group(bot.db, GROUP, by=COORD, language="km", landscapes=["flrm-cambodia"])
+
+
+async def _event(bot: BotHarness, *, landscape: str = "flrm-cambodia") -> int:
+    """A meeting whose one-hour reminder falls due in about two seconds."""
+    starts = utcnow() + timedelta(minutes=60, seconds=2)
+    async with bot.db.unit_of_work() as uow:
+        flrm = await uow.programmes.by_slug("flrm")
+        place = await uow.places.landscape_by_slug(landscape)
+        assert flrm is not None
+        assert place is not None
+        event = await uow.events.add(
+            Event(
+                title={"en": TITLE},
+                programme_id=flrm.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                timezone="Asia/Phnom_Penh",
+                reminder_minutes=[60],
+            ),
+            [place],
+        )
+        await plan_reminders(uow, event, bot.settings.reminders, utcnow())
+        event_id = event.id
+    assert bot.services is not None
+    bot.services.doorbell.ring()
+    return event_id
+
+
+async def _group_rows(bot: BotHarness) -> list[Delivery]:
+    """The reminder's rows for groups, once each is final (sent, blocked...)."""
+    query = select(Delivery).where(Delivery.kind == REMINDER, Delivery.linked_chat_id.is_not(None))
+    for _ in range(250):
+        async with bot.db.unit_of_work() as uow:
+            rows = list(await uow.session.scalars(query))
+        if rows and all(row.status in FINAL_STATUSES for row in rows):
+            break
+        await asyncio.sleep(0.02)
+    return rows
+
+
+async def test_a_group_gets_the_reminder_in_its_language_with_live_counts(
+    bot: BotHarness,
+) -> None:
+    await _setup(bot)
+    pia_private = bot.user(PARTNER, "Pia")
+    event_id = await _event(bot)
+    await _event(bot, landscape="flrm-peru")  # not for this group's landscape
+    km, fr = bot.catalogs.translator("km"), bot.catalogs.translator("fr")
+    counts = "Attending: {yes} · Maybe: {maybe} · Can't attend: {no}"
+    pia, luc = in_group(bot, PARTNER, "Pia", GROUP), in_group(bot, LURKER, "Luc", GROUP)
+    reminder = await pia.expect(km.gettext(counts, yes="0", maybe="0", no="0"), within=10)
+    assert TITLE in reminder.text
+    assert km.gettext("⏰ <b>Reminder</b>").replace("<b>", "").replace("</b>", "") in reminder.text
+    # The partner got hers in private too, in French; the group got exactly one.
+    await pia_private.expect(TITLE, within=10)
+    assert sum(TITLE in m.text for m in bot.api.messages(GROUP)) == 1
+    (row,) = await _group_rows(bot)
+    assert row.status == DeliveryStatus.SENT
+
+    await pia.press(km.gettext("✅ Attend"))
+    await pia.expect_answer(fr.gettext("Noted: {answer}", answer=fr.gettext("✅ Attend")))
+    updated = await pia.expect(km.gettext(counts, yes="1", maybe="0", no="0"))
+    assert updated.message_id == reminder.message_id
+    async with bot.db.unit_of_work() as uow:
+        partner = await uow.partners.by_telegram_id(PARTNER)
+        assert partner is not None
+        rsvp = await uow.rsvps.get(event_id, partner.id)
+    assert rsvp is not None
+    assert rsvp.answer == RsvpAnswer.YES
+
+    # Luc never joined: a short answer that opens the bot; nothing recorded.
+    await luc.press(km.gettext("🤔 Maybe"))
+    answer = await luc.expect_answer("/start")
+    assert answer.url == "https://t.me/landscape_bot?start"
+    # A forged press (an event that does not exist, correctly signed): refused, no change.
+    forged = CallbackCodec(codec_key(TOKEN)).encode("grsvp", 999999, "y")
+    await pia.press_data(reminder.message_id, forged)
+    await pia.expect_answer(fr.gettext("This button has expired. Please use the latest message."))
+    await pia.expect_nothing(0.5)
+    async with bot.db.unit_of_work() as uow:
+        assert len(await uow.rsvps.answered(event_id)) == 1
+
+
+async def test_a_group_that_removed_the_bot_ends_blocked_and_unlinked(bot: BotHarness) -> None:
+    # The bot was kicked while the bot was down: no update said so, the send finds out.
+    await _setup(bot, bot_in_group="kicked")
+    pia_private = bot.user(PARTNER, "Pia")
+    await _event(bot)
+    await pia_private.expect(TITLE, within=10)  # partners still get theirs
+    (row,) = await _group_rows(bot)
+    assert row.status == DeliveryStatus.BLOCKED
+    assert row.attempts == 1  # not retried
+    assert "kicked" in (row.error or "")
+    link = await link_of(bot.db, GROUP)
+    assert link is not None
+    assert not link.active
