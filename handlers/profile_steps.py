@@ -18,7 +18,7 @@ from storage.models import Landscape, StakeholderType
 
 NAME_MAX = 64
 ORGANISATION_MAX = 100
-LANDSCAPES_PER_PAGE = 8
+SCREEN_BUTTONS = 8  # a keyboard taller than this scrolls off a phone screen
 
 STAKEHOLDER_LABELS = {
     StakeholderType.GOVERNMENT: N_("Government"),
@@ -61,10 +61,16 @@ def landscapes_keyboard(
     page_action: str,
     done: str,
     page: int = 0,
+    extra: int = 0,
 ) -> Keyboard:
-    """Toggle buttons (✓ on chosen ones), paged, with a Done button once something is chosen."""
-    start = page * LANDSCAPES_PER_PAGE
-    shown = landscapes[start : start + LANDSCAPES_PER_PAGE]
+    """Toggle buttons (✓ on chosen ones), paged, with a Done button once something is chosen:
+    at most SCREEN_BUTTONS buttons with the `extra` ones the caller adds below. Done's place is
+    kept even before it shows, so a page holds the same landscapes whatever is chosen."""
+    per_page = SCREEN_BUTTONS - 1 - extra
+    if len(landscapes) > per_page:
+        per_page -= 2  # room for ◀ and ▶
+    start = page * per_page
+    shown = landscapes[start : start + per_page]
     rows: list[list[InlineKeyboardButton]] = [
         [
             turn.button(
@@ -80,7 +86,7 @@ def landscapes_keyboard(
     pager = []
     if page > 0:
         pager.append(turn.button("◀", page_action, page - 1))
-    if start + LANDSCAPES_PER_PAGE < len(landscapes):
+    if start + per_page < len(landscapes):
         pager.append(turn.button("▶", page_action, page + 1))
     if pager:
         rows.append(pager)
