@@ -4,7 +4,10 @@ reader's own words, with buttons to step to the period before or after."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+
+from telegram import InlineKeyboardButton
 
 from bot.access import Level, SummaryView, summary_programmes, summary_view
 from bot.callbacks import InvalidCallback
@@ -21,13 +24,23 @@ from bot.replies import Keyboard
 from bot.routing import Button, Command, Route
 from bot.turn import Turn
 from handlers.cards import programme_name
-from handlers.localized_input import today
-from handlers.summary_cards import summary_card
-from storage.checkin_stats import Scope
+from handlers.localized_input import clip, today
+from handlers.summary_cards import (
+    BARRIERS,
+    HEADLINE,
+    MISSING,
+    PROGRAMME,
+    several,
+    shown_programmes,
+    summary_screen,
+)
+from handlers.summary_lists import barriers_heading, missing_heading
+from storage.checkin_stats import Scope, Summary
 from storage.models import Landscape, Programme
 
 ACTION = "sum"
-PROGRAMME, LANDSCAPE, ALL = "p", "l", "a"  # what a button's scope names
+ONE, LANDSCAPE, ALL = "p", "l", "a"  # what a button's scope names
+LISTED = 10  # names and barriers on one screen; the rest are counted
 
 
 async def summary(turn: Turn) -> None:
@@ -57,29 +70,34 @@ async def summary(turn: Turn) -> None:
     if not mine:
         await turn.reply(t.gettext("There is no programme whose summary you can see."))
     elif len(mine) == 1:
-        await _show(turn, PROGRAMME, mine[0].id, period)
+        await _show(turn, ONE, mine[0].id, period)
     else:
         start, end = (period.start.toordinal(), period.end.toordinal()) if period else (0, 0)
         keyboard = [
-            [turn.button(programme_name(t, p), ACTION, PROGRAMME, p.id, start, end)] for p in mine
+            [turn.button(programme_name(t, p), ACTION, ONE, p.id, start, end, HEADLINE, 0)]
+            for p in mine
         ]
-        keyboard.append([turn.button(t.gettext("All of them"), ACTION, ALL, 0, start, end)])
+        keyboard.append(
+            [turn.button(t.gettext("All of them"), ACTION, ALL, 0, start, end, HEADLINE, 0)]
+        )
         await turn.settle(t.gettext("The summary of which programme?"), keyboard)
 
 
 async def on_summary(turn: Turn) -> None:
-    """A programme chosen, or a step to another period: access is checked again."""
+    """A programme chosen, a step to another period or a "More" screen: access is checked
+    again."""
     kind, target_id = turn.arg(0), turn.arg_int(1)
     start, end = turn.arg_int(2), turn.arg_int(3)
+    screen, section = turn.arg(4), turn.arg_int(5)
     period = None
     if start or end:
         try:
             period = DateRange(date.fromordinal(start), date.fromordinal(end))
         except (ValueError, OverflowError):
             raise InvalidCallback("period") from None
-    if kind not in (PROGRAMME, LANDSCAPE, ALL):
+    if kind not in (ONE, LANDSCAPE, ALL) or screen not in (HEADLINE, MISSING, BARRIERS, PROGRAMME):
         raise InvalidCallback(kind)
-    await _show(turn, kind, target_id, period)
+    await _show(turn, kind, target_id, period, screen, section)
 
 
 async def _named_target(turn: Turn, word: str) -> tuple[str, int, int] | None:
@@ -87,7 +105,7 @@ async def _named_target(turn: Turn, word: str) -> tuple[str, int, int] | None:
     slug = word.casefold()
     programme = await turn.uow.programmes.by_slug(slug)
     if programme is not None:
-        return PROGRAMME, programme.id, programme.id
+        return ONE, programme.id, programme.id
     landscape = await turn.uow.places.landscape_by_slug(slug)
     if landscape is not None:
         return LANDSCAPE, landscape.id, landscape.programme_id
@@ -99,7 +117,14 @@ def _may_see(turn: Turn, programme_id: int | None) -> bool:
     return allowed is None or (programme_id is not None and programme_id in allowed)
 
 
-async def _show(turn: Turn, kind: str, target_id: int, period: DateRange | None) -> None:
+async def _show(
+    turn: Turn,
+    kind: str,
+    target_id: int,
+    period: DateRange | None,
+    screen: str = HEADLINE,
+    section: int = 0,
+) -> None:
     t = turn.t
     resolved = await _scope(turn, kind, target_id)
     if resolved is None:
@@ -116,15 +141,36 @@ async def _show(turn: Turn, kind: str, target_id: int, period: DateRange | None)
         period = DateRange(found.start, found.end) if found else month_containing(day)
     before = period.shifted(-1)
     named = summary_view(turn.partner) == SummaryView.FULL
+    if (screen in (MISSING, BARRIERS) and not named) or (
+        screen == PROGRAMME and section not in ids
+    ):
+        raise InvalidCallback(f"summary screen {screen} {section}")
     result = await stats.summary(
-        scope, period.start, period.end, previous=(before.start, before.end), named=named
+        scope,
+        period.start,
+        period.end,
+        previous=(before.start, before.end),
+        named=named,
+        limit=LISTED,
     )
     if landscape is not None:
         title = f"{title} · {landscape.name}"
-    text = summary_card(
-        t, result, title=title, programmes=programmes, templates=templates, named=named
+    text = summary_screen(
+        t,
+        result,
+        screen,
+        section,
+        title=title,
+        programmes=programmes,
+        templates=templates,
+        named=named,
     )
-    await turn.settle(text, _steps(turn, kind, target_id, period))
+    here = (kind, target_id, period)
+    if screen == HEADLINE:
+        keyboard = _more(turn, here, result, programmes)
+    else:
+        keyboard = [[_button(turn, t.gettext("« Back"), here, HEADLINE)]]
+    await turn.settle(text, [*keyboard, *_steps(turn, here, screen, section)])
 
 
 async def _scope(
@@ -153,8 +199,37 @@ async def _scope(
     return scope, programme_name(t, programme), landscape
 
 
-def _steps(turn: Turn, kind: str, target_id: int, period: DateRange) -> Keyboard:
-    """Buttons to the period before and, if it has begun, the one after."""
+Here = tuple[str, int, DateRange]  # the scope a summary's buttons name, and its period
+
+
+def _button(
+    turn: Turn, label: str, here: Here, screen: str, section: int = 0
+) -> InlineKeyboardButton:
+    kind, target_id, period = here
+    start, end = period.start.toordinal(), period.end.toordinal()
+    return turn.button(label, ACTION, kind, target_id, start, end, screen, section)
+
+
+def _more(
+    turn: Turn, here: Here, summary: Summary, programmes: Mapping[int, Programme]
+) -> Keyboard:
+    """ "More" buttons under the headline: who has not reported, the barriers, and each
+    programme's figures when the summary spans several."""
+    t, rows = turn.t, []
+    if summary.missing_count and summary.missing:
+        rows.append([_button(turn, missing_heading(t, summary), here, MISSING)])
+    if summary.barrier_count and summary.barriers:
+        rows.append([_button(turn, barriers_heading(t, summary), here, BARRIERS)])
+    if several(summary):
+        for programme_id in shown_programmes(summary):
+            name = clip(programme_name(t, programmes[programme_id]))
+            rows.append([_button(turn, name, here, PROGRAMME, programme_id)])
+    return rows
+
+
+def _steps(turn: Turn, here: Here, screen: str, section: int) -> Keyboard:
+    """Buttons to the same screen of the period before and, if it has begun, the one after."""
+    kind, target_id, period = here
     t, row = turn.t, []
     for step in (-1, 1):
         other = period.shifted(step)
@@ -162,11 +237,7 @@ def _steps(turn: Turn, kind: str, target_id: int, period: DateRange) -> Keyboard
             continue
         label = period_label(t, other)
         label = f"« {label}" if step < 0 else f"{label} »"
-        row.append(
-            turn.button(
-                label, ACTION, kind, target_id, other.start.toordinal(), other.end.toordinal()
-            )
-        )
+        row.append(_button(turn, label, (kind, target_id, other), screen, section))
     return [row] if row else []
 
 

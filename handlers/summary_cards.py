@@ -1,6 +1,6 @@
 """How a check-in summary reads: per indicator its total and average with the unit and the
 change since the previous period, the response rate, who has not reported and the open
-barriers — in the reader's language and number format, short lines for a phone. An anonymised
+barriers — in the reader's language and number format, a screen at a time for a phone. An anonymised
 summary has nothing that names anyone: the query did not even fetch it (summary_lists)."""
 
 from __future__ import annotations
@@ -16,52 +16,96 @@ from bot.i18n import Translator, escape
 from bot.localized import plain
 from handlers.cards import programme_name
 from handlers.checkin_cards import indicator
-from handlers.summary_lists import anonymous, who_and_what
+from handlers.summary_lists import anonymous, barriers, counts, missing
 from storage.checkin_stats import Indicator, Summary
 from storage.models import CheckinQuestion, CheckinTemplate, Programme, QuestionKind
 
 NUMERIC = (QuestionKind.NUMBER, QuestionKind.PERCENTAGE, QuestionKind.YES_NO)
 
 
-def summary_card(
+HEADLINE, MISSING, BARRIERS, PROGRAMME = "h", "m", "b", "g"  # the screens of a summary
+
+
+def several(summary: Summary) -> bool:
+    """Whether the summary spans programmes, each then a screen of its own."""
+    ids = summary.scope.programme_ids
+    return ids is None or len(ids) > 1
+
+
+def shown_programmes(summary: Summary) -> list[int]:
+    return sorted(set(summary.checkins) | {key[0] for key in summary.previous})
+
+
+def summary_screen(
     t: Translator,
     summary: Summary,
+    screen: str,
+    section: int,
     *,
     title: str,
     programmes: Mapping[int, Programme],
     templates: Mapping[int, CheckinTemplate],
     named: bool,
 ) -> str:
+    """One phone screen of a summary: the headline, or what a "More" button opens — who has
+    not reported, the open barriers, or programme `section`'s figures."""
     period = DateRange(summary.start, summary.end)
-    lines = [f"<b>{escape(title)} · {escape(period_label(t, period))}</b>", *_response(t, summary)]
+    lines = [f"<b>{escape(title)} · {escape(period_label(t, period))}</b>"]
+    if screen == MISSING:
+        lines += missing(t, summary, programmes)
+    elif screen == BARRIERS:
+        lines += barriers(t, summary, programmes, templates)
+    elif screen == PROGRAMME:
+        lines += _programme(t, summary, programmes[section], templates, named)
+    else:
+        lines += _headline(t, summary, programmes, templates, named)
+    return "\n".join(lines)
+
+
+def _headline(
+    t: Translator,
+    summary: Summary,
+    programmes: Mapping[int, Programme],
+    templates: Mapping[int, CheckinTemplate],
+    named: bool,
+) -> list[str]:
+    lines = _response(t, summary)
     if summary.previous:
-        previous = period_label(t, period.shifted(-1))
+        previous = period_label(t, DateRange(summary.start, summary.end).shifted(-1))
         lines.append(t.gettext("Compared with {period}.", period=previous))
-    shown = sorted(set(summary.checkins) | {key[0] for key in summary.previous})
+    shown = shown_programmes(summary)
+    if not shown:
+        lines += ["", t.gettext("No check-ins in this period.")]
+    elif several(summary):
+        lines.append("")
+        lines += [_programme_line(t, summary, programmes[p]) for p in shown]
+    else:
+        lines += _programme(t, summary, programmes[shown[0]], templates, named)[1:]
+    return [*lines, "", *(counts(t, summary) if named else anonymous(t, summary))]
+
+
+def _programme(
+    t: Translator,
+    summary: Summary,
+    programme: Programme,
+    templates: Mapping[int, CheckinTemplate],
+    named: bool,
+) -> list[str]:
+    """The programme's line, then its indicators."""
     # Anonymised, a figure from one or two answers would single a partner out.
     fewest = 1 if named else MIN_ANONYMOUS_CHECKINS
-    hidden = False
-    for programme_id in shown:
-        programme, template = programmes[programme_id], templates.get(programme_id)
-        lines.append("")
-        if len(shown) > 1 or summary.scope.programme_ids is None:
-            count = t.ngettext(
-                "{n} check-in", "{n} check-ins", summary.checkins.get(programme_id, 0)
-            )
-            lines.append(f"<b>{escape(programme_name(t, programme))}</b> · {count}")
-        indicators, left_out = _indicators(t, summary, programme, template, fewest)
-        lines += indicators
-        hidden = hidden or left_out
+    indicators, hidden = _indicators(t, summary, programme, templates.get(programme.id), fewest)
+    lines = [_programme_line(t, summary, programme), ""]
+    lines += indicators or [t.gettext("No check-ins in this period.")]
     if hidden:
         note = t.gettext("Figures from too few answers to keep partners anonymous are hidden.")
         lines += ["", note]
-    if not shown:
-        lines += ["", t.gettext("No check-ins in this period.")]
-    if named:
-        lines += ["", *who_and_what(t, summary, programmes, templates)]
-    else:
-        lines += ["", *anonymous(t, summary)]
-    return "\n".join(lines)
+    return lines
+
+
+def _programme_line(t: Translator, summary: Summary, programme: Programme) -> str:
+    count = t.ngettext("{n} check-in", "{n} check-ins", summary.checkins.get(programme.id, 0))
+    return f"<b>{escape(programme_name(t, programme))}</b> · {count}"
 
 
 def _response(t: Translator, summary: Summary) -> list[str]:

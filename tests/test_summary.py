@@ -83,7 +83,10 @@ async def test_coordinator_reads_last_month(bot: BotHarness) -> None:
     coordinator = await _coordinator(bot)
     await coordinator.send("/summary flrm last month")
     card = await coordinator.expect("September 2026")
+    assert len(card.text) <= 700  # one phone screen; names and barriers are a tap away
     text = html.unescape(card.text)
+    text += await _more(coordinator, "Not reported yet (1)", "• Vanna")
+    text += await _more(coordinator, "Open barriers (1)", BARRIER)
     expected = [
         en.ngettext("{n} check-in", "{n} check-ins", 2),
         "Response rate: 67% (2 of 3 partners expected)",
@@ -109,6 +112,17 @@ async def test_coordinator_reads_last_month(bot: BotHarness) -> None:
     await coordinator.press("« August 2026")
     august = await coordinator.expect("August 2026")
     assert "20 ha in total" in html.unescape(august.text)
+
+
+async def _more(user: ChatUser, label: str, shows: str) -> str:
+    """Press a "More" button under a summary's headline; returns what it shows, then goes back
+    to the headline."""
+    await user.press(label)
+    screen = await user.expect(shows)
+    assert len(screen.text) <= 700
+    await user.press("« Back")
+    await user.expect_button(label)
+    return "\n" + html.unescape(screen.text)
 
 
 async def test_figures_read_in_french(bot: BotHarness) -> None:
@@ -152,6 +166,12 @@ async def test_funder_sees_figures_but_nobody_named(bot: BotHarness) -> None:
     assert "Anonymised: no names and no individual answers." in text
     for named in ("Vanna", "Sokha", "Dara", BARRIER, "Not reported yet"):
         assert named not in text
+    assert not any("(" in label for label in funder.buttons())  # no "More" with names
+    assert bot.services is not None
+    for screen in ("m", "b"):  # the screens that name people, as if forged
+        forged = bot.services.codec.encode("sum", "p", flrm.id, 0, 0, screen, 0)
+        await funder.press_data(card.message_id, forged)
+        await funder.expect_answer("This button has expired")
 
 
 async def test_community_partner_is_refused_and_it_is_audited(bot: BotHarness) -> None:
@@ -182,7 +202,7 @@ async def test_only_their_own_programmes(bot: BotHarness) -> None:
         lpa = await uow.programmes.by_slug("lpa")
     assert lpa is not None
     assert bot.services is not None
-    forged = bot.services.codec.encode("sum", "p", lpa.id, 0, 0)
+    forged = bot.services.codec.encode("sum", "p", lpa.id, 0, 0, "h", 0)
     await coordinator.press_data(coordinator.last.message_id, forged)
     await coordinator.expect_answer(
         en.gettext("This button has expired. Please use the latest message.")
@@ -206,6 +226,7 @@ async def test_admin_sees_every_programme_this_month_by_default(bot: BotHarness)
     card = await admin.expect("Q3 2026")
     text = html.unescape(card.text)
     assert "All programmes" in text
+    text += await _more(admin, "Forest and Landscape", "in total")
     assert "51 ha in total" in text  # August's 20 and September's 31
     await admin.send("/summary")
     await admin.expect("October 2026")
@@ -235,6 +256,7 @@ async def test_random_checkins_add_up_through_the_bot(bot: BotHarness) -> None:
     coordinator = await _coordinator(bot)
     await coordinator.send("/summary flrm 2026-09")
     text = html.unescape((await coordinator.expect("September 2026")).text)
+    text += await _more(coordinator, "Not reported yet", "•")
     en = bot.catalogs.translator("en")
     area = f"{en.number(round(sum(areas), 2))} ha in total · "
     area += f"{en.number(round(round(sum(areas) / len(areas), 1), 2))} ha on average · "
@@ -244,3 +266,31 @@ async def test_random_checkins_add_up_through_the_bot(bot: BotHarness) -> None:
     rate = f"Response rate: {round(100 * reported / 12)}% ({reported} of 12 partners expected)"
     assert rate in text
     assert f"Not reported yet ({12 - reported})" in text
+
+
+async def test_every_screen_fits_a_phone_in_every_language(bot: BotHarness) -> None:
+    """A coordinator's and an admin's summary, each screen of it, in each shipped language."""
+    await _september(bot)
+    await add_partner(bot.db, 9000, name="Admin", role=Role.ADMIN)  # an admin by settings
+    for n, language in enumerate(bot.catalogs.languages):
+        await add_partner(bot.db, 5300 + n, name="Reader", role=Role.COORDINATOR, language=language)
+        async with bot.db.unit_of_work() as uow:
+            admin = await uow.partners.by_telegram_id(9000)
+            assert admin is not None
+            admin.language = language
+        for telegram_id, command in (
+            (5300 + n, "/summary flrm 2026-09"),
+            (9000, "/summary 2026-09"),
+        ):
+            reader = bot.user(telegram_id, "Reader", language_code=language)
+            await reader.send(command)
+            card = await reader.expect("2026")
+            assert len(card.text) <= 700, (language, command, len(card.text))
+            more = [label for label in reader.buttons() if "2026" not in label]
+            assert more, (language, command)
+            for label in more:
+                await reader.press(label)
+                screen = await reader.expect("")
+                assert len(screen.text) <= 700, (language, command, label, len(screen.text))
+                await reader.press_index(0)  # « Back
+                await reader.expect_button(label)
