@@ -66,9 +66,7 @@ def landscapes_keyboard(
     """Toggle buttons (✓ on chosen ones), paged, with a Done button once something is chosen:
     at most SCREEN_BUTTONS buttons with the `extra` ones the caller adds below. Done's place is
     kept even before it shows, so a page holds the same landscapes whatever is chosen."""
-    per_page = SCREEN_BUTTONS - 1 - extra
-    if len(landscapes) > per_page:
-        per_page -= 2  # room for ◀ and ▶
+    per_page = page_size(len(landscapes), SCREEN_BUTTONS - 1 - extra)
     start = page * per_page
     shown = landscapes[start : start + per_page]
     rows: list[list[InlineKeyboardButton]] = [
@@ -83,16 +81,26 @@ def landscapes_keyboard(
         ]
         for landscape in shown
     ]
-    pager = []
-    if page > 0:
-        pager.append(turn.button("◀", page_action, page - 1))
-    if start + per_page < len(landscapes):
-        pager.append(turn.button("▶", page_action, page + 1))
-    if pager:
-        rows.append(pager)
+    paging = pager(turn, page_action, page, start + per_page < len(landscapes))
+    if paging:
+        rows.append(paging)
     if chosen:
         rows.append([turn.button(turn.t.gettext("Done"), done)])
     return rows
+
+
+def page_size(count: int, room: int) -> int:
+    """How many of `count` choices a page shows when `room` buttons are free: all of them if
+    they fit, else two fewer to leave room for ◀ and ▶."""
+    return room if count <= room else room - 2
+
+
+def pager(
+    turn: Turn, action: str, page: int, more: bool, *args: object
+) -> list[InlineKeyboardButton]:
+    """◀ and ▶ where there is a page before or after."""
+    row = [turn.button("◀", action, *args, page - 1)] if page > 0 else []
+    return row + ([turn.button("▶", action, *args, page + 1)] if more else [])
 
 
 def timezone_keyboard(turn: Turn, zones: Sequence[str], action: str) -> Keyboard:
