@@ -27,9 +27,11 @@ from handlers.cards import programme_name
 from handlers.localized_input import clip, today
 from handlers.summary_cards import (
     BARRIERS,
+    DETAILS,
     HEADLINE,
     MISSING,
     PROGRAMME,
+    SCREENS,
     several,
     shown_programmes,
     summary_screen,
@@ -74,11 +76,11 @@ async def summary(turn: Turn) -> None:
     else:
         start, end = (period.start.toordinal(), period.end.toordinal()) if period else (0, 0)
         keyboard = [
-            [turn.button(programme_name(t, p), ACTION, ONE, p.id, start, end, HEADLINE, 0)]
+            [turn.button(programme_name(t, p), ACTION, ONE, p.id, start, end, HEADLINE, 0, 0)]
             for p in mine
         ]
         keyboard.append(
-            [turn.button(t.gettext("All of them"), ACTION, ALL, 0, start, end, HEADLINE, 0)]
+            [turn.button(t.gettext("All of them"), ACTION, ALL, 0, start, end, HEADLINE, 0, 0)]
         )
         await turn.settle(t.gettext("The summary of which programme?"), keyboard)
 
@@ -88,16 +90,16 @@ async def on_summary(turn: Turn) -> None:
     again."""
     kind, target_id = turn.arg(0), turn.arg_int(1)
     start, end = turn.arg_int(2), turn.arg_int(3)
-    screen, section = turn.arg(4), turn.arg_int(5)
+    screen = (turn.arg(4), turn.arg_int(5), max(0, turn.arg_int(6)))
     period = None
     if start or end:
         try:
             period = DateRange(date.fromordinal(start), date.fromordinal(end))
         except (ValueError, OverflowError):
             raise InvalidCallback("period") from None
-    if kind not in (ONE, LANDSCAPE, ALL) or screen not in (HEADLINE, MISSING, BARRIERS, PROGRAMME):
+    if kind not in (ONE, LANDSCAPE, ALL) or screen[0] not in SCREENS:
         raise InvalidCallback(kind)
-    await _show(turn, kind, target_id, period, screen, section)
+    await _show(turn, kind, target_id, period, screen)
 
 
 async def _named_target(turn: Turn, word: str) -> tuple[str, int, int] | None:
@@ -122,8 +124,7 @@ async def _show(
     kind: str,
     target_id: int,
     period: DateRange | None,
-    screen: str = HEADLINE,
-    section: int = 0,
+    screen: Screen = (HEADLINE, 0, 0),
 ) -> None:
     t = turn.t
     resolved = await _scope(turn, kind, target_id)
@@ -141,10 +142,10 @@ async def _show(
         period = DateRange(found.start, found.end) if found else month_containing(day)
     before = period.shifted(-1)
     named = summary_view(turn.partner) == SummaryView.FULL
-    if (screen in (MISSING, BARRIERS) and not named) or (
-        screen == PROGRAMME and section not in ids
+    if (screen[0] in (MISSING, BARRIERS) and not named) or (
+        screen[0] in (PROGRAMME, DETAILS) and screen[1] not in ids
     ):
-        raise InvalidCallback(f"summary screen {screen} {section}")
+        raise InvalidCallback(f"summary screen {screen}")
     result = await stats.summary(
         scope,
         period.start,
@@ -155,22 +156,12 @@ async def _show(
     )
     if landscape is not None:
         title = f"{title} · {landscape.name}"
-    text = summary_screen(
-        t,
-        result,
-        screen,
-        section,
-        title=title,
-        programmes=programmes,
-        templates=templates,
-        named=named,
+    text, pages = summary_screen(
+        t, result, screen, title=title, programmes=programmes, templates=templates, named=named
     )
     here = (kind, target_id, period)
-    if screen == HEADLINE:
-        keyboard = _more(turn, here, result, programmes)
-    else:
-        keyboard = [[_button(turn, t.gettext("« Back"), here, HEADLINE)]]
-    await turn.settle(text, [*keyboard, *_steps(turn, here, screen, section)])
+    keyboard = _buttons(turn, here, screen, pages, result, programmes)
+    await turn.settle(text, [*keyboard, *_steps(turn, here, screen)])
 
 
 async def _scope(
@@ -200,34 +191,52 @@ async def _scope(
 
 
 Here = tuple[str, int, DateRange]  # the scope a summary's buttons name, and its period
+Screen = tuple[str, int, int]  # which screen of it (summary_cards), of which programme, which page
 
 
-def _button(
-    turn: Turn, label: str, here: Here, screen: str, section: int = 0
-) -> InlineKeyboardButton:
+def _button(turn: Turn, label: str, here: Here, screen: Screen) -> InlineKeyboardButton:
     kind, target_id, period = here
     start, end = period.start.toordinal(), period.end.toordinal()
-    return turn.button(label, ACTION, kind, target_id, start, end, screen, section)
+    return turn.button(label, ACTION, kind, target_id, start, end, *screen)
 
 
-def _more(
-    turn: Turn, here: Here, summary: Summary, programmes: Mapping[int, Programme]
-) -> Keyboard:
-    """ "More" buttons under the headline: who has not reported, the barriers, and each
-    programme's figures when the summary spans several."""
+def _buttons(
+    turn: Turn,
+    here: Here,
+    screen: Screen,
+    pages: int,
+    summary: Summary,
+    programmes: Mapping[int, Programme],
+) -> list[list[InlineKeyboardButton]]:
+    """ "More" buttons under the headline (who has not reported, the barriers, each programme
+    or the figures in detail), and the way back from each of those screens."""
     t, rows = turn.t, []
-    if summary.missing_count and summary.missing:
-        rows.append([_button(turn, missing_heading(t, summary), here, MISSING)])
-    if summary.barrier_count and summary.barriers:
-        rows.append([_button(turn, barriers_heading(t, summary), here, BARRIERS)])
-    if several(summary):
-        for programme_id in shown_programmes(summary):
+    kind, section, page = screen
+    detail = t.gettext("Figures in detail")
+    if kind == HEADLINE:
+        if summary.missing_count and summary.missing:
+            rows.append([_button(turn, missing_heading(t, summary), here, (MISSING, 0, 0))])
+        if summary.barrier_count and summary.barriers:
+            rows.append([_button(turn, barriers_heading(t, summary), here, (BARRIERS, 0, 0))])
+        shown = shown_programmes(summary)
+        for programme_id in shown if several(summary) else []:
             name = clip(programme_name(t, programmes[programme_id]))
-            rows.append([_button(turn, name, here, PROGRAMME, programme_id)])
-    return rows
+            rows.append([_button(turn, name, here, (PROGRAMME, programme_id, 0))])
+        if shown and not several(summary):
+            rows.append([_button(turn, detail, here, (DETAILS, shown[0], 0))])
+        return rows
+    if kind == PROGRAMME:
+        rows.append([_button(turn, detail, here, (DETAILS, section, 0))])
+    if kind == DETAILS and pages > 1:
+        pager = [_button(turn, "◀", here, (DETAILS, section, page - 1))] if page > 0 else []
+        if page + 1 < pages:
+            pager.append(_button(turn, "▶", here, (DETAILS, section, page + 1)))
+        rows.append(pager)
+    up = (PROGRAMME, section, 0) if kind == DETAILS and several(summary) else (HEADLINE, 0, 0)
+    return [*rows, [_button(turn, t.gettext("« Back"), here, up)]]
 
 
-def _steps(turn: Turn, here: Here, screen: str, section: int) -> Keyboard:
+def _steps(turn: Turn, here: Here, screen: Screen) -> Keyboard:
     """Buttons to the same screen of the period before and, if it has begun, the one after."""
     kind, target_id, period = here
     t, row = turn.t, []
@@ -237,7 +246,7 @@ def _steps(turn: Turn, here: Here, screen: str, section: int) -> Keyboard:
             continue
         label = period_label(t, other)
         label = f"« {label}" if step < 0 else f"{label} »"
-        row.append(_button(turn, label, (kind, target_id, other), screen, section))
+        row.append(_button(turn, label, (kind, target_id, other), (screen[0], screen[1], 0)))
     return [row] if row else []
 
 

@@ -12,7 +12,7 @@ import babel.numbers
 from bot.access import MIN_ANONYMOUS_CHECKINS
 from bot.checkins.answers import label as item_label
 from bot.checkins.ranges import DateRange, period_label
-from bot.i18n import Translator, escape
+from bot.i18n import Html, Translator, escape
 from bot.localized import plain
 from handlers.cards import programme_name
 from handlers.checkin_cards import indicator
@@ -23,7 +23,8 @@ from storage.models import CheckinQuestion, CheckinTemplate, Programme, Question
 NUMERIC = (QuestionKind.NUMBER, QuestionKind.PERCENTAGE, QuestionKind.YES_NO)
 
 
-HEADLINE, MISSING, BARRIERS, PROGRAMME = "h", "m", "b", "g"  # the screens of a summary
+HEADLINE, MISSING, BARRIERS, PROGRAMME, DETAILS = SCREENS = ("h", "m", "b", "g", "d")
+DETAILS_BUDGET = 500  # characters of detailed figures on one screen, under its headings
 
 
 def several(summary: Summary) -> bool:
@@ -39,27 +40,46 @@ def shown_programmes(summary: Summary) -> list[int]:
 def summary_screen(
     t: Translator,
     summary: Summary,
-    screen: str,
-    section: int,
+    screen: tuple[str, int, int],
     *,
     title: str,
     programmes: Mapping[int, Programme],
     templates: Mapping[int, CheckinTemplate],
     named: bool,
-) -> str:
-    """One phone screen of a summary: the headline, or what a "More" button opens — who has
-    not reported, the open barriers, or programme `section`'s figures."""
+) -> tuple[str, int]:
+    """One phone screen of a summary and how many pages that screen has: the headline, or what
+    a "More" button opens — who has not reported, the open barriers, programme `section`'s
+    figures in brief, or page `page` of its figures in detail."""
+    kind, section, page = screen
     period = DateRange(summary.start, summary.end)
-    lines = [f"<b>{escape(title)} · {escape(period_label(t, period))}</b>"]
-    if screen == MISSING:
+    lines, pages = [f"<b>{escape(title)} · {escape(period_label(t, period))}</b>"], 1
+    if kind == MISSING:
         lines += missing(t, summary, programmes)
-    elif screen == BARRIERS:
+    elif kind == BARRIERS:
         lines += barriers(t, summary, programmes, templates)
-    elif screen == PROGRAMME:
+    elif kind == PROGRAMME:
         lines += _programme(t, summary, programmes[section], templates, named)
+    elif kind == DETAILS:
+        programme = programmes[section]
+        fewest = 1 if named else MIN_ANONYMOUS_CHECKINS
+        found, _ = _indicators(t, summary, programme, templates.get(programme.id), fewest)
+        details = _pages(found)
+        pages = len(details)
+        lines += [_programme_line(t, summary, programme), "", *details[min(page, pages - 1)]]
     else:
         lines += _headline(t, summary, programmes, templates, named)
-    return "\n".join(lines)
+    return "\n".join(lines), pages
+
+
+def _pages(lines: list[str]) -> list[list[str]]:
+    """Detailed indicator lines (two to an indicator) in pages of about DETAILS_BUDGET."""
+    pages: list[list[str]] = [[]]
+    for n in range(0, len(lines), 2):
+        block = lines[n : n + 2]
+        if pages[-1] and len("\n".join(pages[-1] + block)) > DETAILS_BUDGET:
+            pages.append([])
+        pages[-1] += block
+    return pages
 
 
 def _headline(
@@ -94,7 +114,8 @@ def _programme(
     """The programme's line, then its indicators."""
     # Anonymised, a figure from one or two answers would single a partner out.
     fewest = 1 if named else MIN_ANONYMOUS_CHECKINS
-    indicators, hidden = _indicators(t, summary, programme, templates.get(programme.id), fewest)
+    template = templates.get(programme.id)
+    indicators, hidden = _indicators(t, summary, programme, template, fewest, brief=True)
     lines = [_programme_line(t, summary, programme), ""]
     lines += indicators or [t.gettext("No check-ins in this period.")]
     if hidden:
@@ -128,9 +149,11 @@ def _indicators(
     programme: Programme,
     template: CheckinTemplate | None,
     fewest: int,
+    *,
+    brief: bool = False,
 ) -> tuple[list[str], bool]:
     """The programme's indicator lines, and whether any was left out for having fewer than
-    `fewest` answers."""
+    `fewest` answers. In brief, a line per question: its totals, parts side by side."""
     default, lines, hidden = programme.default_language, [], False
     questions = template.questions if template else []
     known = {(programme.id, q.key, str(p["key"])) for q in questions for p in q.parts}
@@ -139,26 +162,70 @@ def _indicators(
         if question.kind == QuestionKind.CHOICE:
             choices = _choices(t, summary, programme.id, question, default, fewest)
             hidden = hidden or choices is None
-            lines += choices or []
+            if choices:
+                lines += [_line(t, choices[0], Html(choices[1].strip()))] if brief else choices
             continue
         if question.kind not in NUMERIC:
             continue
+        values = []
         for part in [str(p["key"]) for p in question.parts] or [""]:
             key = (programme.id, question.key, part)
             found = summary.indicators.get(key)
             if found is not None and found.answers < fewest:
                 hidden = True
+            elif found is not None and brief:
+                unit = (
+                    plain(t, question.unit, default) if question.kind == QuestionKind.NUMBER else ""
+                )
+                value = _brief(t, question.kind, found, summary.previous, unit)
+                item = next((p for p in question.parts if p["key"] == part), None)
+                name = escape(item_label(t, item, default)) if item else ""
+                values.append(_line(t, name, value) if item else value)
             elif found is not None:
                 name = _label(t, question, part, default)
                 lines += _numbers(t, question, name, found, summary.previous, default)
+        if values:
+            lines.append(
+                _line(t, f"• <b>{indicator(t, question, default)}</b>", " · ".join(values))
+            )
     for key, found in sorted(summary.indicators.items()):  # keys a newer template dropped
         if key[0] == programme.id and key not in known:
             if found.answers < fewest:
                 hidden = True
                 continue
             name = escape(".".join(filter(None, key[1:])))
-            lines += _numbers(t, None, name, found, summary.previous, default)
+            if brief:
+                brief_value = _brief(t, QuestionKind.NUMBER, found, summary.previous)
+                lines.append(_line(t, f"• <b>{name}</b>", brief_value))
+            else:
+                lines += _numbers(t, None, name, found, summary.previous, default)
     return lines, hidden
+
+
+def _line(t: Translator, label: str, value: str) -> str:
+    """ "label: value" the locale's way; both are HTML already."""
+    return t.gettext("{part}: {value}", part=Html(label), value=Html(value))
+
+
+def _brief(
+    t: Translator,
+    kind: str,
+    found: Indicator,
+    previous: Mapping[tuple[int, str, str], Indicator],
+    unit: str = "",
+) -> str:
+    """An indicator in a few characters: a total and its change, or an average share; the
+    average and the number of answers are in the details."""
+    before = previous.get((found.programme_id, found.question_key, found.part))
+    if kind == QuestionKind.PERCENTAGE:
+        return escape(percent(t, found.average / 100))
+    if kind == QuestionKind.YES_NO:
+        return t.gettext("{part}: {value}", part=t.gettext("Yes"), value=percent(t, found.average))
+    total = escape(_amount(t, found.total, unit))
+    if before is None or before.total == 0:
+        return total
+    change = (found.total - before.total) / abs(before.total)
+    return f"{total} ({escape(_signed(t, change, percent(t, abs(change))))})"
 
 
 def _label(t: Translator, question: CheckinQuestion, part: str, default: str) -> str:
