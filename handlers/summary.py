@@ -42,7 +42,7 @@ from storage.models import Landscape, Programme
 
 ACTION = "sum"
 ONE, LANDSCAPE, ALL = "p", "l", "a"  # what a button's scope names
-LISTED = 10  # names and barriers on one screen; the rest are counted
+LISTED = 20  # names and barriers listed, a few to a screen; the rest are counted
 
 
 async def summary(turn: Turn) -> None:
@@ -227,10 +227,10 @@ def _buttons(
         return rows
     if kind == PROGRAMME:
         rows.append([_button(turn, detail, here, (DETAILS, section, 0))])
-    if kind == DETAILS and pages > 1:
-        pager = [_button(turn, "◀", here, (DETAILS, section, page - 1))] if page > 0 else []
+    if pages > 1:
+        pager = [_button(turn, "◀", here, (kind, section, page - 1))] if page > 0 else []
         if page + 1 < pages:
-            pager.append(_button(turn, "▶", here, (DETAILS, section, page + 1)))
+            pager.append(_button(turn, "▶", here, (kind, section, page + 1)))
         rows.append(pager)
     up = (PROGRAMME, section, 0) if kind == DETAILS and several(summary) else (HEADLINE, 0, 0)
     return [*rows, [_button(turn, t.gettext("« Back"), here, up)]]

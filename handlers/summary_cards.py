@@ -24,7 +24,7 @@ NUMERIC = (QuestionKind.NUMBER, QuestionKind.PERCENTAGE, QuestionKind.YES_NO)
 
 
 HEADLINE, MISSING, BARRIERS, PROGRAMME, DETAILS = SCREENS = ("h", "m", "b", "g", "d")
-DETAILS_BUDGET = 500  # characters of detailed figures on one screen, under its headings
+DETAILS_BUDGET = 500  # characters of a list or of figures in detail on one screen
 
 
 def several(summary: Summary) -> bool:
@@ -53,17 +53,22 @@ def summary_screen(
     kind, section, page = screen
     period = DateRange(summary.start, summary.end)
     lines, pages = [f"<b>{escape(title)} · {escape(period_label(t, period))}</b>"], 1
-    if kind == MISSING:
-        lines += missing(t, summary, programmes)
-    elif kind == BARRIERS:
-        lines += barriers(t, summary, programmes, templates)
+    if kind in (MISSING, BARRIERS):
+        heading, *listed = (
+            missing(t, summary, programmes)
+            if kind == MISSING
+            else barriers(t, summary, programmes, templates)
+        )
+        shown = _pages(listed, 1 if kind == MISSING else 2)  # a barrier takes two lines
+        pages = len(shown)
+        lines += [heading, *shown[min(page, pages - 1)]]
     elif kind == PROGRAMME:
         lines += _programme(t, summary, programmes[section], templates, named)
     elif kind == DETAILS:
         programme = programmes[section]
         fewest = 1 if named else MIN_ANONYMOUS_CHECKINS
         found, _ = _indicators(t, summary, programme, templates.get(programme.id), fewest)
-        details = _pages(found)
+        details = _pages(found, 2)
         pages = len(details)
         lines += [_programme_line(t, summary, programme), "", *details[min(page, pages - 1)]]
     else:
@@ -71,11 +76,12 @@ def summary_screen(
     return "\n".join(lines), pages
 
 
-def _pages(lines: list[str]) -> list[list[str]]:
-    """Detailed indicator lines (two to an indicator) in pages of about DETAILS_BUDGET."""
+def _pages(lines: list[str], size: int) -> list[list[str]]:
+    """Lines in blocks of `size` (an indicator in detail, a barrier: two), in pages of about
+    DETAILS_BUDGET characters."""
     pages: list[list[str]] = [[]]
-    for n in range(0, len(lines), 2):
-        block = lines[n : n + 2]
+    for n in range(0, len(lines), size):
+        block = lines[n : n + size]
         if pages[-1] and len("\n".join(pages[-1] + block)) > DETAILS_BUDGET:
             pages.append([])
         pages[-1] += block

@@ -9,8 +9,11 @@ from collections.abc import Mapping
 from bot.checkins.answers import label as item_label
 from bot.i18n import Translator, escape
 from handlers.cards import programme_name
+from handlers.localized_input import clip
 from storage.checkin_stats import OpenBarrier, Summary
 from storage.models import CheckinQuestion, CheckinTemplate, Programme, QuestionKind
+
+BARRIER_SHOWN = 280  # characters of a barrier in a list; /review shows it whole
 
 
 def counts(t: Translator, summary: Summary) -> list[str]:
@@ -78,7 +81,7 @@ def _barrier_text(
         choice = next((c for c in question.choices if c["key"] == text), None)
         return escape(item_label(t, choice, default)) if choice else escape(text)
     if text:
-        return escape(text)
+        return escape(clip(text, BARRIER_SHOWN))
     return t.gettext("Yes") if number == 1 else escape(t.number(number or 0))
 
 

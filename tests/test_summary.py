@@ -325,3 +325,21 @@ async def test_every_screen_fits_a_phone_in_every_language(bot: BotHarness) -> N
             for text, buttons in seen:
                 assert len(text) <= 700, (language, command, len(text))
                 assert len(buttons) <= 8, (language, command, buttons)
+
+
+async def test_a_long_list_of_barriers_is_paged(bot: BotHarness) -> None:
+    """Nine open barriers, long ones: every page of the list fits a phone, and paging reaches
+    each of them."""
+    await _september(bot)
+    flrm, cambodia = await _programme_and_landscape(bot)
+    for n in range(8):
+        partner = await add_partner(bot.db, 6300 + n, name=f"Partner {n}")
+        answers: dict[str, Answer] = {"barriers": f"Barrier {n}: " + "no fencing money " * 12}
+        await add_checkin(bot.db, partner, flrm, SEPTEMBER, answers, landscape_id=cambodia)
+    coordinator = await _coordinator(bot)
+    await coordinator.send("/summary flrm 2026-09")
+    await coordinator.expect("September 2026")
+    text = await _details(coordinator, "Open barriers (9)", "« Back")
+    for n in range(8):
+        assert f"Barrier {n}:" in text
+    assert BARRIER in text
