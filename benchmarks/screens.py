@@ -123,6 +123,19 @@ async def check_in(walk: Walker) -> None:
     await walk.press("/checkin", "✅")
 
 
+async def summary_screens(walk: Walker) -> None:
+    """Each "More" screen under the summary's headline (and the one under it, such as a
+    programme's figures in detail) and back, then the period before."""
+    more = [b for b in walk.user.buttons() if not b.startswith("«") and not b.endswith("»")]
+    for label in more:
+        await walk.press("/summary", label)
+        for deeper in [b for b in walk.user.buttons() if b[0] not in "«◀▶" and b[-1] != "»"]:
+            await walk.press("/summary", deeper)
+            await walk.press("/summary", next(b for b in walk.user.buttons() if b[0] == "«"))
+        await walk.press("/summary", next(b for b in walk.user.buttons() if b[0] == "«"))
+    await walk.press("/summary", next(b for b in walk.user.buttons() if b[0] == "«"))
+
+
 async def walk_partner(bot: BotHarness, user: ChatUser, language: str) -> list[Reply]:
     walk = Walker(bot, user)
     await onboard(walk, language)
@@ -140,7 +153,7 @@ async def walk_coordinator(bot: BotHarness, user: ChatUser) -> list[Reply]:
     for command in PARTNER_COMMANDS:
         await walk.send(command)
     await walk.send("/summary")
-    await walk.press_first("/summary", 2)  # a programme if asked, then the period before
+    await summary_screens(walk)
     await walk.send("/review")
     await walk.press_first("/review")
     await walk.send("/chart")

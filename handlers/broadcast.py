@@ -65,12 +65,12 @@ async def _begin(turn: Turn, programme_id: int | None) -> None:
 
 async def on_facet(turn: Turn) -> None:
     await audience.scope(turn)
-    await audience.show_facet(turn, turn.arg(0))
+    await audience.show_facet(turn, turn.arg(0), max(0, turn.arg_int(1)))
 
 
 async def on_toggle(turn: Turn) -> None:
     await audience.scope(turn)
-    await audience.show_facet(turn, await audience.toggle(turn))
+    await audience.show_facet(turn, await audience.toggle(turn), max(0, turn.arg_int(2)))
 
 
 async def on_panel(turn: Turn) -> None:

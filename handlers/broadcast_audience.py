@@ -12,6 +12,7 @@ from bot.access import manages
 from bot.callbacks import InvalidCallback
 from bot.turn import Turn
 from handlers import broadcast_views as views
+from handlers import profile_steps as steps
 from handlers.cards import programme_name
 from handlers.localized_input import button_label
 from storage.models import Landscape, Programme
@@ -69,7 +70,7 @@ async def show_panel(turn: Turn) -> None:
             continue
         picked = chosen.get(facet) or []
         value = t.number(len(picked)) if picked else t.gettext("all")
-        rows.append([turn.button(button_label(t, t.gettext(label), value), "bc.facet", code)])
+        rows.append([turn.button(button_label(t, t.gettext(label), value), "bc.facet", code, 0)])
     rows.append(
         [
             turn.button(t.gettext("Continue »"), "bc.next"),
@@ -88,14 +89,21 @@ async def show_panel(turn: Turn) -> None:
     await turn.settle(text, rows)
 
 
-async def show_facet(turn: Turn, code: str) -> None:
+async def show_facet(turn: Turn, code: str, page: int = 0) -> None:
+    """The facet's choices (✓ on chosen ones), paged to fit a phone with « Back below."""
     t = turn.t
     facet, label = _facet(code)
     chosen = {str(value) for value in audience(turn).get(facet) or []}
+    options = await _options(turn, facet)
+    per_page = steps.page_size(len(options), steps.SCREEN_BUTTONS - 1)
+    start = page * per_page
     rows = [
-        [turn.button(("✓ " if value in chosen else "") + name, "bc.tog", code, value)]
-        for value, name in await _options(turn, facet)
+        [turn.button(("✓ " if value in chosen else "") + name, "bc.tog", code, value, page)]
+        for value, name in options[start : start + per_page]
     ]
+    paging = steps.pager(turn, "bc.facet", page, start + per_page < len(options), code)
+    if paging:
+        rows.append(paging)
     rows.append([turn.button(t.gettext("« Back"), "bc.panel")])
     text = t.gettext(
         "<b>{facet}</b>: choose who to include. Choosing none includes everyone.",
@@ -106,7 +114,7 @@ async def show_facet(turn: Turn, code: str) -> None:
 
 async def toggle(turn: Turn) -> str:
     """Add or remove the pressed value, which must be one this user may choose; returns the
-    facet's code."""
+    facet's code (its page is the button's third argument)."""
     code, value = turn.arg(0), turn.arg(1)
     facet, _ = _facet(code)
     if value not in {option for option, _ in await _options(turn, facet)}:

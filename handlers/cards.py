@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.i18n import Html, Translator, escape
 from bot.localized import plain, show
+from bot.numbers import format_figure
 from storage.models import Event, Programme, ProgrammeFigure
 
 
@@ -74,7 +75,7 @@ def _about_lines(t: Translator, programme: Programme) -> list[str]:
 
 def figure_line(t: Translator, figure: ProgrammeFigure, default: str) -> str:
     """A headline figure as a bullet: label, value with its unit, and as of when."""
-    value = t.number(figure.value)
+    value = format_figure(t.locale, figure.value)
     if figure.unit:
         value = f"{value} {plain(t, figure.unit, default)}"
     return t.gettext(

@@ -191,14 +191,29 @@ async def show_summary(turn: Turn, check: Open) -> None:
     check.draft.part = 0
     await save(turn, check, REVIEW)
     text = await summary_text(turn, check)
+    await turn.reply(text, summary_keyboard(turn))
+
+
+def summary_keyboard(turn: Turn) -> Keyboard:
+    """Send, change, discard: one button per question would not fit a phone screen, so they
+    are a tap away (edit_keyboard)."""
+    t = turn.t
+    return [
+        [turn.button("✅ " + t.gettext("Send"), "ci.send")],
+        [turn.button("✏️ " + t.gettext("Change an answer"), "ci.change")],
+        [turn.button(t.gettext("Discard"), "ci.drop")],
+    ]
+
+
+def edit_keyboard(turn: Turn, check: Open) -> Keyboard:
+    """A ✏️ button per question, numbered as in the summary, and back to Send."""
     t = turn.t
     edits = [turn.button("✏️ " + t.number(n + 1), "ci.edit", n) for n in range(len(check.questions))]
     keyboard = [
         edits[i : i + EDIT_BUTTONS_PER_ROW] for i in range(0, len(edits), EDIT_BUTTONS_PER_ROW)
     ]
-    keyboard.append([turn.button("✅ " + t.gettext("Send"), "ci.send")])
-    keyboard.append([turn.button(t.gettext("Discard"), "ci.drop")])
-    await turn.reply(text, keyboard)
+    keyboard.append([turn.button(t.gettext("« Back"), "ci.back")])
+    return keyboard
 
 
 async def summary_text(turn: Turn, check: Open, *, closing: str | None = None) -> str:
@@ -219,5 +234,5 @@ async def summary_text(turn: Turn, check: Open, *, closing: str | None = None) -
                 period=when,
             )
         )
-    lines.append(t.gettext("Press ✏️ and a number to change an answer, or Send when all is right."))
+    lines.append(t.gettext("Is all of it right? Press Send, or change an answer first."))
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from storage.models import Checkin, CheckinStatus
 
 FLOW = "review"
 KIND = "review"
-PAGE = 8
+PAGE = 6  # with « Newer and Older » below, a keyboard of 8 fits a phone screen
 COMMENT_MAX = 500
 
 

@@ -28,6 +28,17 @@ async def on_edit(turn: Turn) -> None:
     await flow.ask(turn, check, index, 0)
 
 
+async def on_change(turn: Turn) -> None:
+    """The ✏️ question numbers in place of Send, to change an answer."""
+    check = await flow.load(turn)
+    if check is not None:
+        await turn.show_buttons(flow.edit_keyboard(turn, check))
+
+
+async def on_back(turn: Turn) -> None:
+    await turn.show_buttons(flow.summary_keyboard(turn))
+
+
 async def on_send(turn: Turn) -> None:
     check = await flow.load(turn)
     if check is None:
@@ -61,7 +72,10 @@ async def on_send(turn: Turn) -> None:
     if replaced:
         closing += " " + t.gettext("It replaces the one you sent before.")
     closing += "\n" + t.gettext("Send /mycheckins to see your check-ins.")
-    await turn.settle(await flow.summary_text(turn, check, closing=closing))
+    # The answers stay above without their buttons; the thanks come as a message of their own,
+    # so the two together need not fit one screen.
+    await turn.settle(await flow.summary_text(turn, check, closing=""))
+    await turn.reply(closing)
 
 
 async def on_discard(turn: Turn) -> None:
@@ -71,6 +85,8 @@ async def on_discard(turn: Turn) -> None:
 
 SUMMARY = (flow.FLOW, flow.REVIEW)
 ROUTES: tuple[Route, ...] = (
+    Button("ci.change", on_change, Level.PARTNER, SUMMARY),
+    Button("ci.back", on_back, Level.PARTNER, SUMMARY),
     Button("ci.edit", on_edit, Level.PARTNER, SUMMARY),
     Button("ci.send", on_send, Level.PARTNER, SUMMARY),
     Button("ci.drop", on_discard, Level.PARTNER, SUMMARY),

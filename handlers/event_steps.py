@@ -161,6 +161,7 @@ def landscapes_keyboard(
             page_action=f"{prefix}.landpage",
             done=f"{prefix}.landdone",
             page=page,
+            extra=1,
         )
     )
     rows.append([turn.button(turn.t.gettext("Whole programme"), f"{prefix}.landall")])

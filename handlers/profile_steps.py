@@ -18,7 +18,7 @@ from storage.models import Landscape, StakeholderType
 
 NAME_MAX = 64
 ORGANISATION_MAX = 100
-LANDSCAPES_PER_PAGE = 8
+SCREEN_BUTTONS = 8  # a keyboard taller than this scrolls off a phone screen
 
 STAKEHOLDER_LABELS = {
     StakeholderType.GOVERNMENT: N_("Government"),
@@ -61,10 +61,14 @@ def landscapes_keyboard(
     page_action: str,
     done: str,
     page: int = 0,
+    extra: int = 0,
 ) -> Keyboard:
-    """Toggle buttons (✓ on chosen ones), paged, with a Done button once something is chosen."""
-    start = page * LANDSCAPES_PER_PAGE
-    shown = landscapes[start : start + LANDSCAPES_PER_PAGE]
+    """Toggle buttons (✓ on chosen ones), paged, with a Done button once something is chosen:
+    at most SCREEN_BUTTONS buttons with the `extra` ones the caller adds below. Done's place is
+    kept even before it shows, so a page holds the same landscapes whatever is chosen."""
+    per_page = page_size(len(landscapes), SCREEN_BUTTONS - 1 - extra)
+    start = page * per_page
+    shown = landscapes[start : start + per_page]
     rows: list[list[InlineKeyboardButton]] = [
         [
             turn.button(
@@ -77,16 +81,26 @@ def landscapes_keyboard(
         ]
         for landscape in shown
     ]
-    pager = []
-    if page > 0:
-        pager.append(turn.button("◀", page_action, page - 1))
-    if start + LANDSCAPES_PER_PAGE < len(landscapes):
-        pager.append(turn.button("▶", page_action, page + 1))
-    if pager:
-        rows.append(pager)
+    paging = pager(turn, page_action, page, start + per_page < len(landscapes))
+    if paging:
+        rows.append(paging)
     if chosen:
         rows.append([turn.button(turn.t.gettext("Done"), done)])
     return rows
+
+
+def page_size(count: int, room: int) -> int:
+    """How many of `count` choices a page shows when `room` buttons are free: all of them if
+    they fit, else two fewer to leave room for ◀ and ▶."""
+    return room if count <= room else room - 2
+
+
+def pager(
+    turn: Turn, action: str, page: int, more: bool, *args: object
+) -> list[InlineKeyboardButton]:
+    """◀ and ▶ where there is a page before or after."""
+    row = [turn.button("◀", action, *args, page - 1)] if page > 0 else []
+    return row + ([turn.button("▶", action, *args, page + 1)] if more else [])
 
 
 def timezone_keyboard(turn: Turn, zones: Sequence[str], action: str) -> Keyboard:

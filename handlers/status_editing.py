@@ -7,7 +7,7 @@ from bot.access import Level, manages
 from bot.callbacks import InvalidCallback
 from bot.i18n import N_, Translator, escape
 from bot.localized import plain
-from bot.numbers import read_number
+from bot.numbers import format_figure, read_figure
 from bot.replies import Keyboard
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
@@ -76,7 +76,7 @@ def _label_and_value(
     t: Translator, programme: Programme, figure: ProgrammeFigure
 ) -> tuple[str, str]:
     unit = plain(t, figure.unit, programme.default_language)
-    value = f"{t.number(figure.value)} {unit}".strip()
+    value = f"{format_figure(t.locale, figure.value)} {unit}".strip()
     return plain(t, figure.label, programme.default_language), value
 
 
@@ -177,7 +177,7 @@ async def on_figure(turn: Turn) -> None:
 
 async def on_figure_value(turn: Turn) -> None:
     t = turn.t
-    value = read_number(t, turn.text)
+    value = read_figure(t, turn.text)
     if value is None:
         await turn.reply(
             t.gettext(

@@ -4,7 +4,10 @@ reader's own words, with buttons to step to the period before or after."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+
+from telegram import InlineKeyboardButton
 
 from bot.access import Level, SummaryView, summary_programmes, summary_view
 from bot.callbacks import InvalidCallback
@@ -21,13 +24,25 @@ from bot.replies import Keyboard
 from bot.routing import Button, Command, Route
 from bot.turn import Turn
 from handlers.cards import programme_name
-from handlers.localized_input import today
-from handlers.summary_cards import summary_card
-from storage.checkin_stats import Scope
+from handlers.localized_input import clip, today
+from handlers.summary_cards import (
+    BARRIERS,
+    DETAILS,
+    HEADLINE,
+    MISSING,
+    PROGRAMME,
+    SCREENS,
+    several,
+    shown_programmes,
+    summary_screen,
+)
+from handlers.summary_lists import barriers_heading, missing_heading
+from storage.checkin_stats import Scope, Summary
 from storage.models import Landscape, Programme
 
 ACTION = "sum"
-PROGRAMME, LANDSCAPE, ALL = "p", "l", "a"  # what a button's scope names
+ONE, LANDSCAPE, ALL = "p", "l", "a"  # what a button's scope names
+LISTED = 20  # names and barriers listed, a few to a screen; the rest are counted
 
 
 async def summary(turn: Turn) -> None:
@@ -57,29 +72,34 @@ async def summary(turn: Turn) -> None:
     if not mine:
         await turn.reply(t.gettext("There is no programme whose summary you can see."))
     elif len(mine) == 1:
-        await _show(turn, PROGRAMME, mine[0].id, period)
+        await _show(turn, ONE, mine[0].id, period)
     else:
         start, end = (period.start.toordinal(), period.end.toordinal()) if period else (0, 0)
         keyboard = [
-            [turn.button(programme_name(t, p), ACTION, PROGRAMME, p.id, start, end)] for p in mine
+            [turn.button(programme_name(t, p), ACTION, ONE, p.id, start, end, HEADLINE, 0, 0)]
+            for p in mine
         ]
-        keyboard.append([turn.button(t.gettext("All of them"), ACTION, ALL, 0, start, end)])
+        keyboard.append(
+            [turn.button(t.gettext("All of them"), ACTION, ALL, 0, start, end, HEADLINE, 0, 0)]
+        )
         await turn.settle(t.gettext("The summary of which programme?"), keyboard)
 
 
 async def on_summary(turn: Turn) -> None:
-    """A programme chosen, or a step to another period: access is checked again."""
+    """A programme chosen, a step to another period or a "More" screen: access is checked
+    again."""
     kind, target_id = turn.arg(0), turn.arg_int(1)
     start, end = turn.arg_int(2), turn.arg_int(3)
+    screen = (turn.arg(4), turn.arg_int(5), max(0, turn.arg_int(6)))
     period = None
     if start or end:
         try:
             period = DateRange(date.fromordinal(start), date.fromordinal(end))
         except (ValueError, OverflowError):
             raise InvalidCallback("period") from None
-    if kind not in (PROGRAMME, LANDSCAPE, ALL):
+    if kind not in (ONE, LANDSCAPE, ALL) or screen[0] not in SCREENS:
         raise InvalidCallback(kind)
-    await _show(turn, kind, target_id, period)
+    await _show(turn, kind, target_id, period, screen)
 
 
 async def _named_target(turn: Turn, word: str) -> tuple[str, int, int] | None:
@@ -87,7 +107,7 @@ async def _named_target(turn: Turn, word: str) -> tuple[str, int, int] | None:
     slug = word.casefold()
     programme = await turn.uow.programmes.by_slug(slug)
     if programme is not None:
-        return PROGRAMME, programme.id, programme.id
+        return ONE, programme.id, programme.id
     landscape = await turn.uow.places.landscape_by_slug(slug)
     if landscape is not None:
         return LANDSCAPE, landscape.id, landscape.programme_id
@@ -99,7 +119,13 @@ def _may_see(turn: Turn, programme_id: int | None) -> bool:
     return allowed is None or (programme_id is not None and programme_id in allowed)
 
 
-async def _show(turn: Turn, kind: str, target_id: int, period: DateRange | None) -> None:
+async def _show(
+    turn: Turn,
+    kind: str,
+    target_id: int,
+    period: DateRange | None,
+    screen: Screen = (HEADLINE, 0, 0),
+) -> None:
     t = turn.t
     resolved = await _scope(turn, kind, target_id)
     if resolved is None:
@@ -116,15 +142,26 @@ async def _show(turn: Turn, kind: str, target_id: int, period: DateRange | None)
         period = DateRange(found.start, found.end) if found else month_containing(day)
     before = period.shifted(-1)
     named = summary_view(turn.partner) == SummaryView.FULL
+    if (screen[0] in (MISSING, BARRIERS) and not named) or (
+        screen[0] in (PROGRAMME, DETAILS) and screen[1] not in ids
+    ):
+        raise InvalidCallback(f"summary screen {screen}")
     result = await stats.summary(
-        scope, period.start, period.end, previous=(before.start, before.end), named=named
+        scope,
+        period.start,
+        period.end,
+        previous=(before.start, before.end),
+        named=named,
+        limit=LISTED,
     )
     if landscape is not None:
         title = f"{title} · {landscape.name}"
-    text = summary_card(
-        t, result, title=title, programmes=programmes, templates=templates, named=named
+    text, pages = summary_screen(
+        t, result, screen, title=title, programmes=programmes, templates=templates, named=named
     )
-    await turn.settle(text, _steps(turn, kind, target_id, period))
+    here = (kind, target_id, period)
+    keyboard = _buttons(turn, here, screen, pages, result, programmes)
+    await turn.settle(text, [*keyboard, *_steps(turn, here, screen)])
 
 
 async def _scope(
@@ -153,8 +190,55 @@ async def _scope(
     return scope, programme_name(t, programme), landscape
 
 
-def _steps(turn: Turn, kind: str, target_id: int, period: DateRange) -> Keyboard:
-    """Buttons to the period before and, if it has begun, the one after."""
+Here = tuple[str, int, DateRange]  # the scope a summary's buttons name, and its period
+Screen = tuple[str, int, int]  # which screen of it (summary_cards), of which programme, which page
+
+
+def _button(turn: Turn, label: str, here: Here, screen: Screen) -> InlineKeyboardButton:
+    kind, target_id, period = here
+    start, end = period.start.toordinal(), period.end.toordinal()
+    return turn.button(label, ACTION, kind, target_id, start, end, *screen)
+
+
+def _buttons(
+    turn: Turn,
+    here: Here,
+    screen: Screen,
+    pages: int,
+    summary: Summary,
+    programmes: Mapping[int, Programme],
+) -> list[list[InlineKeyboardButton]]:
+    """ "More" buttons under the headline (who has not reported, the barriers, each programme
+    or the figures in detail), and the way back from each of those screens."""
+    t, rows = turn.t, []
+    kind, section, page = screen
+    detail = t.gettext("Figures in detail")
+    if kind == HEADLINE:
+        if summary.missing_count and summary.missing:
+            rows.append([_button(turn, missing_heading(t, summary), here, (MISSING, 0, 0))])
+        if summary.barrier_count and summary.barriers:
+            rows.append([_button(turn, barriers_heading(t, summary), here, (BARRIERS, 0, 0))])
+        shown = shown_programmes(summary)
+        for programme_id in shown if several(summary) else []:
+            name = clip(programme_name(t, programmes[programme_id]))
+            rows.append([_button(turn, name, here, (PROGRAMME, programme_id, 0))])
+        if shown and not several(summary):
+            rows.append([_button(turn, detail, here, (DETAILS, shown[0], 0))])
+        return rows
+    if kind == PROGRAMME:
+        rows.append([_button(turn, detail, here, (DETAILS, section, 0))])
+    if pages > 1:
+        pager = [_button(turn, "◀", here, (kind, section, page - 1))] if page > 0 else []
+        if page + 1 < pages:
+            pager.append(_button(turn, "▶", here, (kind, section, page + 1)))
+        rows.append(pager)
+    up = (PROGRAMME, section, 0) if kind == DETAILS and several(summary) else (HEADLINE, 0, 0)
+    return [*rows, [_button(turn, t.gettext("« Back"), here, up)]]
+
+
+def _steps(turn: Turn, here: Here, screen: Screen) -> Keyboard:
+    """Buttons to the same screen of the period before and, if it has begun, the one after."""
+    kind, target_id, period = here
     t, row = turn.t, []
     for step in (-1, 1):
         other = period.shifted(step)
@@ -162,11 +246,7 @@ def _steps(turn: Turn, kind: str, target_id: int, period: DateRange) -> Keyboard
             continue
         label = period_label(t, other)
         label = f"« {label}" if step < 0 else f"{label} »"
-        row.append(
-            turn.button(
-                label, ACTION, kind, target_id, other.start.toordinal(), other.end.toordinal()
-            )
-        )
+        row.append(_button(turn, label, (kind, target_id, other), (screen[0], screen[1], 0)))
     return [row] if row else []
 
 

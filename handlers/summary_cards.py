@@ -1,6 +1,6 @@
 """How a check-in summary reads: per indicator its total and average with the unit and the
 change since the previous period, the response rate, who has not reported and the open
-barriers — in the reader's language and number format, short lines for a phone. An anonymised
+barriers — in the reader's language and number format, a screen at a time for a phone. An anonymised
 summary has nothing that names anyone: the query did not even fetch it (summary_lists)."""
 
 from __future__ import annotations
@@ -12,56 +12,127 @@ import babel.numbers
 from bot.access import MIN_ANONYMOUS_CHECKINS
 from bot.checkins.answers import label as item_label
 from bot.checkins.ranges import DateRange, period_label
-from bot.i18n import Translator, escape
+from bot.i18n import Html, Translator, escape
 from bot.localized import plain
 from handlers.cards import programme_name
 from handlers.checkin_cards import indicator
-from handlers.summary_lists import anonymous, who_and_what
+from handlers.summary_lists import anonymous, barriers, counts, missing
 from storage.checkin_stats import Indicator, Summary
 from storage.models import CheckinQuestion, CheckinTemplate, Programme, QuestionKind
 
 NUMERIC = (QuestionKind.NUMBER, QuestionKind.PERCENTAGE, QuestionKind.YES_NO)
 
 
-def summary_card(
+HEADLINE, MISSING, BARRIERS, PROGRAMME, DETAILS = SCREENS = ("h", "m", "b", "g", "d")
+DETAILS_BUDGET = 500  # characters of a list or of figures in detail on one screen
+
+
+def several(summary: Summary) -> bool:
+    """Whether the summary spans programmes, each then a screen of its own."""
+    ids = summary.scope.programme_ids
+    return ids is None or len(ids) > 1
+
+
+def shown_programmes(summary: Summary) -> list[int]:
+    return sorted(set(summary.checkins) | {key[0] for key in summary.previous})
+
+
+def summary_screen(
     t: Translator,
     summary: Summary,
+    screen: tuple[str, int, int],
     *,
     title: str,
     programmes: Mapping[int, Programme],
     templates: Mapping[int, CheckinTemplate],
     named: bool,
-) -> str:
+) -> tuple[str, int]:
+    """One phone screen of a summary and how many pages that screen has: the headline, or what
+    a "More" button opens — who has not reported, the open barriers, programme `section`'s
+    figures in brief, or page `page` of its figures in detail."""
+    kind, section, page = screen
     period = DateRange(summary.start, summary.end)
-    lines = [f"<b>{escape(title)} · {escape(period_label(t, period))}</b>", *_response(t, summary)]
+    lines, pages = [f"<b>{escape(title)} · {escape(period_label(t, period))}</b>"], 1
+    if kind in (MISSING, BARRIERS):
+        heading, *listed = (
+            missing(t, summary, programmes)
+            if kind == MISSING
+            else barriers(t, summary, programmes, templates)
+        )
+        shown = _pages(listed, 1 if kind == MISSING else 2)  # a barrier takes two lines
+        pages = len(shown)
+        lines += [heading, *shown[min(page, pages - 1)]]
+    elif kind == PROGRAMME:
+        lines += _programme(t, summary, programmes[section], templates, named)
+    elif kind == DETAILS:
+        programme = programmes[section]
+        fewest = 1 if named else MIN_ANONYMOUS_CHECKINS
+        found, _ = _indicators(t, summary, programme, templates.get(programme.id), fewest)
+        details = _pages(found, 2)
+        pages = len(details)
+        lines += [_programme_line(t, summary, programme), "", *details[min(page, pages - 1)]]
+    else:
+        lines += _headline(t, summary, programmes, templates, named)
+    return "\n".join(lines), pages
+
+
+def _pages(lines: list[str], size: int) -> list[list[str]]:
+    """Lines in blocks of `size` (an indicator in detail, a barrier: two), in pages of about
+    DETAILS_BUDGET characters."""
+    pages: list[list[str]] = [[]]
+    for n in range(0, len(lines), size):
+        block = lines[n : n + size]
+        if pages[-1] and len("\n".join(pages[-1] + block)) > DETAILS_BUDGET:
+            pages.append([])
+        pages[-1] += block
+    return pages
+
+
+def _headline(
+    t: Translator,
+    summary: Summary,
+    programmes: Mapping[int, Programme],
+    templates: Mapping[int, CheckinTemplate],
+    named: bool,
+) -> list[str]:
+    lines = _response(t, summary)
     if summary.previous:
-        previous = period_label(t, period.shifted(-1))
+        previous = period_label(t, DateRange(summary.start, summary.end).shifted(-1))
         lines.append(t.gettext("Compared with {period}.", period=previous))
-    shown = sorted(set(summary.checkins) | {key[0] for key in summary.previous})
+    shown = shown_programmes(summary)
+    if not shown:
+        lines += ["", t.gettext("No check-ins in this period.")]
+    elif several(summary):
+        lines.append("")
+        lines += [_programme_line(t, summary, programmes[p]) for p in shown]
+    else:
+        lines += _programme(t, summary, programmes[shown[0]], templates, named)[1:]
+    return [*lines, "", *(counts(t, summary) if named else anonymous(t, summary))]
+
+
+def _programme(
+    t: Translator,
+    summary: Summary,
+    programme: Programme,
+    templates: Mapping[int, CheckinTemplate],
+    named: bool,
+) -> list[str]:
+    """The programme's line, then its indicators."""
     # Anonymised, a figure from one or two answers would single a partner out.
     fewest = 1 if named else MIN_ANONYMOUS_CHECKINS
-    hidden = False
-    for programme_id in shown:
-        programme, template = programmes[programme_id], templates.get(programme_id)
-        lines.append("")
-        if len(shown) > 1 or summary.scope.programme_ids is None:
-            count = t.ngettext(
-                "{n} check-in", "{n} check-ins", summary.checkins.get(programme_id, 0)
-            )
-            lines.append(f"<b>{escape(programme_name(t, programme))}</b> · {count}")
-        indicators, left_out = _indicators(t, summary, programme, template, fewest)
-        lines += indicators
-        hidden = hidden or left_out
+    template = templates.get(programme.id)
+    indicators, hidden = _indicators(t, summary, programme, template, fewest, brief=True)
+    lines = [_programme_line(t, summary, programme), ""]
+    lines += indicators or [t.gettext("No check-ins in this period.")]
     if hidden:
         note = t.gettext("Figures from too few answers to keep partners anonymous are hidden.")
         lines += ["", note]
-    if not shown:
-        lines += ["", t.gettext("No check-ins in this period.")]
-    if named:
-        lines += ["", *who_and_what(t, summary, programmes, templates)]
-    else:
-        lines += ["", *anonymous(t, summary)]
-    return "\n".join(lines)
+    return lines
+
+
+def _programme_line(t: Translator, summary: Summary, programme: Programme) -> str:
+    count = t.ngettext("{n} check-in", "{n} check-ins", summary.checkins.get(programme.id, 0))
+    return f"<b>{escape(programme_name(t, programme))}</b> · {count}"
 
 
 def _response(t: Translator, summary: Summary) -> list[str]:
@@ -84,9 +155,11 @@ def _indicators(
     programme: Programme,
     template: CheckinTemplate | None,
     fewest: int,
+    *,
+    brief: bool = False,
 ) -> tuple[list[str], bool]:
     """The programme's indicator lines, and whether any was left out for having fewer than
-    `fewest` answers."""
+    `fewest` answers. In brief, a line per question: its totals, parts side by side."""
     default, lines, hidden = programme.default_language, [], False
     questions = template.questions if template else []
     known = {(programme.id, q.key, str(p["key"])) for q in questions for p in q.parts}
@@ -95,26 +168,70 @@ def _indicators(
         if question.kind == QuestionKind.CHOICE:
             choices = _choices(t, summary, programme.id, question, default, fewest)
             hidden = hidden or choices is None
-            lines += choices or []
+            if choices:
+                lines += [_line(t, choices[0], Html(choices[1].strip()))] if brief else choices
             continue
         if question.kind not in NUMERIC:
             continue
+        values = []
         for part in [str(p["key"]) for p in question.parts] or [""]:
             key = (programme.id, question.key, part)
             found = summary.indicators.get(key)
             if found is not None and found.answers < fewest:
                 hidden = True
+            elif found is not None and brief:
+                unit = (
+                    plain(t, question.unit, default) if question.kind == QuestionKind.NUMBER else ""
+                )
+                value = _brief(t, question.kind, found, summary.previous, unit)
+                item = next((p for p in question.parts if p["key"] == part), None)
+                name = escape(item_label(t, item, default)) if item else ""
+                values.append(_line(t, name, value) if item else value)
             elif found is not None:
                 name = _label(t, question, part, default)
                 lines += _numbers(t, question, name, found, summary.previous, default)
+        if values:
+            lines.append(
+                _line(t, f"• <b>{indicator(t, question, default)}</b>", " · ".join(values))
+            )
     for key, found in sorted(summary.indicators.items()):  # keys a newer template dropped
         if key[0] == programme.id and key not in known:
             if found.answers < fewest:
                 hidden = True
                 continue
             name = escape(".".join(filter(None, key[1:])))
-            lines += _numbers(t, None, name, found, summary.previous, default)
+            if brief:
+                brief_value = _brief(t, QuestionKind.NUMBER, found, summary.previous)
+                lines.append(_line(t, f"• <b>{name}</b>", brief_value))
+            else:
+                lines += _numbers(t, None, name, found, summary.previous, default)
     return lines, hidden
+
+
+def _line(t: Translator, label: str, value: str) -> str:
+    """ "label: value" the locale's way; both are HTML already."""
+    return t.gettext("{part}: {value}", part=Html(label), value=Html(value))
+
+
+def _brief(
+    t: Translator,
+    kind: str,
+    found: Indicator,
+    previous: Mapping[tuple[int, str, str], Indicator],
+    unit: str = "",
+) -> str:
+    """An indicator in a few characters: a total and its change, or an average share; the
+    average and the number of answers are in the details."""
+    before = previous.get((found.programme_id, found.question_key, found.part))
+    if kind == QuestionKind.PERCENTAGE:
+        return escape(percent(t, found.average / 100))
+    if kind == QuestionKind.YES_NO:
+        return t.gettext("{part}: {value}", part=t.gettext("Yes"), value=percent(t, found.average))
+    total = escape(_amount(t, found.total, unit))
+    if before is None or before.total == 0:
+        return total
+    change = (found.total - before.total) / abs(before.total)
+    return f"{total} ({escape(_signed(t, change, percent(t, abs(change))))})"
 
 
 def _label(t: Translator, question: CheckinQuestion, part: str, default: str) -> str:

@@ -1,5 +1,6 @@
 """The parts of a summary that name people — who has not reported yet, the open barriers with
-who wrote them — and what an anonymised summary shows instead: counts only."""
+who wrote them, each a page of its own behind a button that gives its count — and what an
+anonymised summary shows instead: counts only."""
 
 from __future__ import annotations
 
@@ -8,37 +9,55 @@ from collections.abc import Mapping
 from bot.checkins.answers import label as item_label
 from bot.i18n import Translator, escape
 from handlers.cards import programme_name
+from handlers.localized_input import clip
 from storage.checkin_stats import OpenBarrier, Summary
 from storage.models import CheckinQuestion, CheckinTemplate, Programme, QuestionKind
 
+BARRIER_SHOWN = 280  # characters of a barrier in a list; /review shows it whole
 
-def who_and_what(
+
+def counts(t: Translator, summary: Summary) -> list[str]:
+    """How many have not reported and how many barriers are open; the names are a tap away."""
+    lines = []
+    if summary.missing_count:
+        lines.append(missing_heading(t, summary))
+    if summary.barrier_count:
+        lines.append(barriers_heading(t, summary))
+    return lines or [t.gettext("Everyone expected has reported, and no barrier is open.")]
+
+
+def missing_heading(t: Translator, summary: Summary) -> str:
+    return t.gettext("Not reported yet ({count})", count=t.number(summary.missing_count))
+
+
+def barriers_heading(t: Translator, summary: Summary) -> str:
+    return t.gettext("Open barriers ({count})", count=t.number(summary.barrier_count))
+
+
+def missing(t: Translator, summary: Summary, programmes: Mapping[int, Programme]) -> list[str]:
+    return [f"<b>{missing_heading(t, summary)}</b>", *_missing(t, summary, programmes)]
+
+
+def barriers(
     t: Translator,
     summary: Summary,
     programmes: Mapping[int, Programme],
     templates: Mapping[int, CheckinTemplate],
 ) -> list[str]:
-    lines: list[str] = []
-    if summary.missing_count:
-        heading = t.gettext("Not reported yet ({count})", count=t.number(summary.missing_count))
-        lines += [f"<b>{heading}</b>", *_missing(t, summary, programmes), ""]
-    if summary.barrier_count:
-        heading = t.gettext("Open barriers ({count})", count=t.number(summary.barrier_count))
-        lines += [f"<b>{heading}</b>"]
-        for barrier in summary.barriers:
-            template = templates.get(barrier.programme_id)
-            question = (
-                next((q for q in template.questions if q.key == barrier.question_key), None)
-                if template
-                else None
-            )
-            who = ", ".join(filter(None, [barrier.partner_name or "?", barrier.landscape_name]))
-            day = t.date(barrier.submitted_at.astimezone(t.zone).date(), "medium")
-            lines.append(f"• {escape(day)} · {escape(who)}")
-            default = programmes[barrier.programme_id].default_language
-            lines.append(f"   {_barrier_text(t, question, barrier, default)}")
-        lines += _more(t, summary.barrier_count - len(summary.barriers))
-    return lines or [t.gettext("Everyone expected has reported, and no barrier is open.")]
+    lines = [f"<b>{barriers_heading(t, summary)}</b>"]
+    for barrier in summary.barriers:
+        template = templates.get(barrier.programme_id)
+        question = (
+            next((q for q in template.questions if q.key == barrier.question_key), None)
+            if template
+            else None
+        )
+        who = ", ".join(filter(None, [barrier.partner_name or "?", barrier.landscape_name]))
+        day = t.date(barrier.submitted_at.astimezone(t.zone).date(), "medium")
+        lines.append(f"• {escape(day)} · {escape(who)}")
+        default = programmes[barrier.programme_id].default_language
+        lines.append(f"   {_barrier_text(t, question, barrier, default)}")
+    return lines + _more(t, summary.barrier_count - len(summary.barriers))
 
 
 def _missing(t: Translator, summary: Summary, programmes: Mapping[int, Programme]) -> list[str]:
@@ -62,7 +81,7 @@ def _barrier_text(
         choice = next((c for c in question.choices if c["key"] == text), None)
         return escape(item_label(t, choice, default)) if choice else escape(text)
     if text:
-        return escape(text)
+        return escape(clip(text, BARRIER_SHOWN))
     return t.gettext("Yes") if number == 1 else escape(t.number(number or 0))
 
 

@@ -175,6 +175,12 @@ async def test_a_coordinator_reaches_only_their_programmes(bot: BotHarness) -> N
     await coordinator.press("Landscapes")
     await coordinator.press("FLRM Cambodia")
     await coordinator.expect_button("✓ FLRM Cambodia")
+    assert len(coordinator.buttons()) <= 8  # ten landscapes, paged to fit a phone
+    await coordinator.press("▶")
+    await coordinator.expect_button("◀")
+    assert len(coordinator.buttons()) <= 8
+    await coordinator.press("◀")
+    await coordinator.expect_button("✓ FLRM Cambodia")  # still chosen after paging
     await coordinator.press("« Back")
     await coordinator.press("Continue »")
     await coordinator.expect("Send the message in English")

@@ -82,9 +82,7 @@ async def _answer_from_question_1(user: ChatUser, t: Translator) -> None:
         await user.press(t.gettext("Skip"))
         await user.expect(_count(t, n))
     await user.press(t.gettext("Skip"))
-    await user.expect(
-        _text(t, "Press ✏️ and a number to change an answer, or Send when all is right.")
-    )
+    await user.expect(_text(t, "Is all of it right? Press Send, or change an answer first."))
 
 
 async def test_an_english_checkin_with_every_kind_of_wrong_answer(bot: BotHarness) -> None:
@@ -208,11 +206,19 @@ async def test_a_french_partner_types_numbers_the_french_way_and_edits_an_answer
     assert private in summary.text
     assert "85\xa0%" in summary.text
 
+    assert len(awa.buttons()) <= 8  # one phone screen: Send, Change an answer, Discard
+    await awa.press(t.gettext("Change an answer"))
+    await awa.expect_button("✏️ 7")
+    assert len(awa.buttons()) <= 8
+    await awa.press(t.gettext("« Back"))
+    await awa.expect_button(t.gettext("Send"))
+    await awa.press(t.gettext("Change an answer"))
     await awa.press("✏️ 1")
     await awa.expect("Combien d'hectares")
     await awa.send("20,25")
     summary = await awa.expect("20,25 ha")
     assert "1\u202f234,5 ha" not in summary.text
+    await awa.press(t.gettext("Change an answer"))
     await awa.press("✏️ 3")
     await awa.expect(_count(t, 3))
     await awa.press(t.gettext("Keep my answer"))
@@ -387,6 +393,7 @@ async def test_sending_again_in_the_same_period_replaces_the_checkin(bot: BotHar
     assert _answers(checkin)[("area_ha", "")] == 10  # cancelling kept the first one whole
 
     await _to_summary(emma, t)
+    await emma.press("Change an answer")
     await emma.press("✏️ 1")
     await emma.expect(QUESTION_1)
     await emma.send("44")

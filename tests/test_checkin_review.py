@@ -171,3 +171,28 @@ async def test_a_flag_is_not_sent_once_the_checkin_was_dealt_with(bot: BotHarnes
         assert row is not None
         row.review_comment = "A second thought"  # flagged again: that flag has its own delivery
     assert await render() == Skip("a later comment replaced it")
+
+
+async def test_a_long_list_is_paged_to_fit_a_phone(bot: BotHarness) -> None:
+    """Nine check-ins waiting: no page of the list has more than 8 buttons, and paging reaches
+    every one of them."""
+    bot.clock = lambda: NOW
+    async with bot.db.unit_of_work() as uow:
+        flrm = await uow.programmes.by_slug("flrm")
+    assert flrm is not None
+    await use_template(bot.db, flrm.id)
+    await add_partner(bot.db, COORDINATOR, name="Chantha", role=Role.COORDINATOR)
+    for n in range(9):
+        partner = await add_partner(bot.db, 6200 + n, name=f"Partner {n}")
+        await add_checkin(bot.db, partner, flrm.id, SEPTEMBER, {"area_ha": n})
+    coordinator = bot.user(COORDINATOR, "Chantha", language_code="en")
+    await coordinator.send("/review")
+    await coordinator.expect("Check-ins to review")
+    first = coordinator.buttons()
+    await coordinator.press("Older »")
+    await coordinator.expect_button("« Newer")
+    second = coordinator.buttons()
+    assert len(first) <= 8
+    assert len(second) <= 8
+    listed = {label.rsplit("Partner ", 1)[1] for label in first + second if "Partner" in label}
+    assert listed == {str(n) for n in range(9)}

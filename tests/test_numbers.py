@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import Catalogs
-from bot.numbers import read_number
+from bot.numbers import format_figure, read_figure, read_number
 
 CATALOGS = Catalogs.load()
 
@@ -65,3 +65,24 @@ def test_numbers_in_the_readers_locale(language: str, text: str, expected: float
 )
 def test_what_is_not_a_number_is_refused(language: str, text: str) -> None:
     assert read_number(CATALOGS.translator(language), text) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("en", ["40 million", "2.5 billion", "12,500"]),
+        ("fr", ["40 millions", "2,5 milliards", "12\u202f500"]),
+        ("es", ["40 millones", "2,5 mil millones", "12.500"]),
+        ("ar", ["40 مليون", "2.5 مليار", "12,500"]),
+        ("km", ["40 លាន", "2.5 ប៊ីលាន", "12,500"]),
+        ("ko", ["4,000만", "25억", "12,500"]),
+    ],
+)
+def test_figures_in_each_language_and_read_back(language: str, written: list[str]) -> None:
+    """Headline figures in the locale's words for their size — Korean by 만 and 억, not as
+    «40 백만» — and what a coordinator types back the same way reads as the same number."""
+    t = CATALOGS.translator(language)
+    for value, text in zip((40_000_000, 2_500_000_000, 12_500), written, strict=True):
+        assert format_figure(t.locale, value) == text
+        assert read_figure(t, text) == value
+    assert read_figure(t, "abc") is None

@@ -6,7 +6,7 @@ import html
 
 import pytest
 
-from storage.models import Role
+from storage.models import Landscape, Role
 from tests.support.bot import BotHarness
 from tests.support.chat import ChatUser
 
@@ -99,6 +99,7 @@ async def test_typed_time_zone_and_several_landscapes(bot: BotHarness) -> None:
     await user.expect_button("FLRM Guatemala")
     await user.press("FLRM Guatemala")
     await user.expect_button("✓ FLRM Guatemala")
+    await user.press("▶")  # Peru is on the next page; Guatemala stays chosen
     await user.press("FLRM Peru")
     await user.expect_button("✓ FLRM Peru")
     await user.press_index(-1)
@@ -112,6 +113,57 @@ async def test_typed_time_zone_and_several_landscapes(bot: BotHarness) -> None:
     assert partner is not None
     assert partner.timezone == "Etc/GMT+6"
     assert {landscape.slug for landscape in partner.landscapes} == {"flrm-guatemala", "flrm-peru"}
+
+
+async def test_landscape_picker_fits_a_phone_with_many_landscapes(bot: BotHarness) -> None:
+    """Twelve landscapes: every page of the picker has at most 8 buttons, and what was chosen
+    on one page is still chosen after paging away and back."""
+    async with bot.db.unit_of_work() as uow:
+        programme = await uow.programmes.by_slug("lpa")
+        assert programme is not None
+        for n in (1, 2):
+            uow.session.add(
+                Landscape(
+                    programme_id=programme.id,
+                    slug=f"lpa-extra-{n}",
+                    name=f"LPA Extra {n}",
+                    country="NP",
+                    timezone="Asia/Kathmandu",
+                )
+            )
+        assert len(await uow.places.landscapes()) == 12
+    user = bot.user(2003, "Mina", language_code="en")
+    await user.send("/start")
+    await user.press("English")
+    await user.press("I agree")
+    await user.send("Mina Rai")
+    await user.send("Himalayan Trust")
+    await user.press("NGO or implementing partner")
+    await user.press("FLRM Cambodia")
+    await user.expect_button("✓ FLRM Cambodia")
+    pages = [user.buttons()]
+    for first in ("FLRM Peru", "LPA Extra 1"):  # the next two pages
+        await user.press("▶")
+        await user.expect_button(first)
+        pages.append(user.buttons())
+    assert "▶" not in pages[-1]
+    await user.press("LPA Extra 2")
+    await user.expect_button("✓ LPA Extra 2")
+    pages.append(user.buttons())
+    await user.press("◀")
+    await user.expect_button("FLRM Peru")
+    await user.press("◀")
+    await user.expect_button("✓ FLRM Cambodia")
+    assert len(pages) == 4  # three pages, the last one twice
+    for page in pages:
+        assert len(page) <= 8, page
+    await user.press("Done")
+    await user.press("Asia/Kathmandu")
+    await user.expect("Mina Rai")
+    async with bot.db.unit_of_work() as uow:
+        partner = await uow.partners.by_telegram_id(2003)
+    assert partner is not None
+    assert {p.slug for p in partner.landscapes} == {"flrm-cambodia", "lpa-extra-2"}
 
 
 async def test_restart_in_the_middle_continues_where_the_newcomer_was(bot: BotHarness) -> None:

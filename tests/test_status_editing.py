@@ -44,7 +44,7 @@ async def test_coordinator_updates_status_and_a_figure_partners_see_it(bot: BotH
         value="40 millions USD",
     )
     await coordinator.expect(html.unescape(prompt))
-    await coordinator.send("45,5")
+    await coordinator.send("45,5 millions")  # as the card writes it; "45 500 000" too
     await coordinator.expect(fr.gettext("Saved."))
 
     amelie = bot.user(5002, "Amélie", language_code="fr")
@@ -62,6 +62,13 @@ async def test_coordinator_updates_status_and_a_figure_partners_see_it(bot: BotH
     await george.press("Key figures")
     card = await george.expect("Key figures")
     assert "45.5 million USD" in card.text
+    # Korean counts in 만 and 억, not in millions.
+    await add_partner(bot.db, 5004, name="Jiwoo", language="ko")
+    jiwoo = bot.user(5004, "Jiwoo", language_code="ko")
+    await jiwoo.send("/status")
+    await jiwoo.press(bot.catalogs.translator("ko").gettext("Key figures"))
+    card = await jiwoo.expect("4,550만 달러 이상")
+    assert "백만" not in card.text
 
     async with bot.db.unit_of_work() as uow:
         programme = await uow.programmes.by_slug("flrm")
@@ -76,10 +83,10 @@ async def test_coordinator_updates_status_and_a_figure_partners_see_it(bot: BotH
     assert programme.status_updated_by == coordinator_row.id
     assert programme.status_updated_at == NOW
     figure = programme.figures[0]
-    assert (figure.value, figure.as_of) == (45.5, PHNOM_PENH_TODAY)
+    assert (figure.value, figure.as_of) == (45_500_000, PHNOM_PENH_TODAY)
     assert status_audit.actor_id == coordinator_row.id
     assert status_audit.detail == {"programme": programme.id, "language": "fr"}
-    assert figure_audit.detail == {"programme": programme.id, "position": 0, "value": 45.5}
+    assert figure_audit.detail == {"programme": programme.id, "position": 0, "value": 45_500_000}
 
 
 async def test_coordinators_update_only_their_own_programmes(bot: BotHarness) -> None:

@@ -83,7 +83,11 @@ async def test_coordinator_reads_last_month(bot: BotHarness) -> None:
     coordinator = await _coordinator(bot)
     await coordinator.send("/summary flrm last month")
     card = await coordinator.expect("September 2026")
+    assert len(card.text) <= 700  # one phone screen; names and barriers are a tap away
     text = html.unescape(card.text)
+    text += await _more(coordinator, "Not reported yet (1)", "• Vanna")
+    text += await _more(coordinator, "Open barriers (1)", BARRIER)
+    text += await _details(coordinator, "Figures in detail", "« Back")
     expected = [
         en.ngettext("{n} check-in", "{n} check-ins", 2),
         "Response rate: 67% (2 of 3 partners expected)",
@@ -107,8 +111,34 @@ async def test_coordinator_reads_last_month(bot: BotHarness) -> None:
     for absent in ("Mey", "Fiona", "Chantha"):  # away, a funder, the coordinator
         assert absent not in text
     await coordinator.press("« August 2026")
-    august = await coordinator.expect("August 2026")
-    assert "20 ha in total" in html.unescape(august.text)
+    await coordinator.expect("August 2026")
+    assert "20 ha in total" in await _details(coordinator, "Figures in detail", "« Back")
+
+
+async def _more(user: ChatUser, label: str, shows: str) -> str:
+    """Press a "More" button under a summary's headline; returns what it shows, then goes back
+    to the headline."""
+    await user.press(label)
+    screen = await user.expect(shows)
+    assert len(screen.text) <= 700
+    await user.press("« Back")
+    await user.expect_button(label)
+    return "\n" + html.unescape(screen.text)
+
+
+async def _details(user: ChatUser, label: str, back: str) -> str:
+    """Press "Figures in detail" and read every page of it (each one screen), then go back."""
+    await user.press(label)
+    screen = await user.expect("")
+    texts = [screen.text]
+    while "▶" in user.buttons():
+        await user.press("▶")
+        screen = await user.expect("")
+        texts.append(screen.text)
+    assert all(len(text) <= 700 for text in texts)
+    await user.press(back)
+    await user.expect("")
+    return "\n" + html.unescape("\n".join(texts))
 
 
 async def test_figures_read_in_french(bot: BotHarness) -> None:
@@ -119,6 +149,7 @@ async def test_figures_read_in_french(bot: BotHarness) -> None:
     card = await coordinator.expect("septembre 2026")
     text = html.unescape(card.text)
     assert "Surface restaurée" in text
+    text += await _details(coordinator, fr.gettext("Figures in detail"), fr.gettext("« Back"))
     figures = fr.gettext(
         "{total} in total · {average} on average · {answers}",
         total="31 ha",
@@ -141,6 +172,7 @@ async def test_funder_sees_figures_but_nobody_named(bot: BotHarness) -> None:
     await funder.send("/summary last month")
     card = await funder.expect("September 2026")
     text = html.unescape(card.text)
+    text += await _details(funder, "Figures in detail", "« Back")
     assert "41 ha in total" in text  # three answers
     assert "Fire 3" in text
     # Two answers each: who said what could be worked out, so these are left out.
@@ -152,6 +184,12 @@ async def test_funder_sees_figures_but_nobody_named(bot: BotHarness) -> None:
     assert "Anonymised: no names and no individual answers." in text
     for named in ("Vanna", "Sokha", "Dara", BARRIER, "Not reported yet"):
         assert named not in text
+    assert not any("(" in label for label in funder.buttons())  # no "More" with names
+    assert bot.services is not None
+    for screen in ("m", "b"):  # the screens that name people, as if forged
+        forged = bot.services.codec.encode("sum", "p", flrm.id, 0, 0, screen, 0)
+        await funder.press_data(card.message_id, forged)
+        await funder.expect_answer("This button has expired")
 
 
 async def test_community_partner_is_refused_and_it_is_audited(bot: BotHarness) -> None:
@@ -182,7 +220,7 @@ async def test_only_their_own_programmes(bot: BotHarness) -> None:
         lpa = await uow.programmes.by_slug("lpa")
     assert lpa is not None
     assert bot.services is not None
-    forged = bot.services.codec.encode("sum", "p", lpa.id, 0, 0)
+    forged = bot.services.codec.encode("sum", "p", lpa.id, 0, 0, "h", 0)
     await coordinator.press_data(coordinator.last.message_id, forged)
     await coordinator.expect_answer(
         en.gettext("This button has expired. Please use the latest message.")
@@ -206,6 +244,9 @@ async def test_admin_sees_every_programme_this_month_by_default(bot: BotHarness)
     card = await admin.expect("Q3 2026")
     text = html.unescape(card.text)
     assert "All programmes" in text
+    await admin.press("Forest and Landscape")
+    await admin.expect("Area restored")
+    text += await _details(admin, "Figures in detail", "« Back")
     assert "51 ha in total" in text  # August's 20 and September's 31
     await admin.send("/summary")
     await admin.expect("October 2026")
@@ -235,6 +276,8 @@ async def test_random_checkins_add_up_through_the_bot(bot: BotHarness) -> None:
     coordinator = await _coordinator(bot)
     await coordinator.send("/summary flrm 2026-09")
     text = html.unescape((await coordinator.expect("September 2026")).text)
+    text += await _more(coordinator, "Not reported yet", "•")
+    text += await _details(coordinator, "Figures in detail", "« Back")
     en = bot.catalogs.translator("en")
     area = f"{en.number(round(sum(areas), 2))} ha in total · "
     area += f"{en.number(round(round(sum(areas) / len(areas), 1), 2))} ha on average · "
@@ -244,3 +287,59 @@ async def test_random_checkins_add_up_through_the_bot(bot: BotHarness) -> None:
     rate = f"Response rate: {round(100 * reported / 12)}% ({reported} of 12 partners expected)"
     assert rate in text
     assert f"Not reported yet ({12 - reported})" in text
+
+
+async def test_every_screen_fits_a_phone_in_every_language(bot: BotHarness) -> None:
+    """A coordinator's and an admin's summary, each screen of it, in each shipped language:
+    at most 700 characters and 8 buttons."""
+    await _september(bot)
+    await add_partner(bot.db, 9000, name="Admin", role=Role.ADMIN)  # an admin by settings
+    for n, language in enumerate(bot.catalogs.languages):
+        t = bot.catalogs.translator(language)
+        await add_partner(bot.db, 5300 + n, name="Reader", role=Role.COORDINATOR, language=language)
+        async with bot.db.unit_of_work() as uow:
+            admin = await uow.partners.by_telegram_id(9000)
+            assert admin is not None
+            admin.language = language
+        for telegram_id, command in (
+            (5300 + n, "/summary flrm 2026-09"),
+            (9000, "/summary 2026-09"),
+        ):
+            reader = bot.user(telegram_id, "Reader", language_code=language)
+            await reader.send(command)
+            card = await reader.expect("2026")
+            seen = [(card.text, reader.buttons())]
+            more = [label for label in reader.buttons() if "2026" not in label]
+            assert more, (language, command)
+            detail, back = t.gettext("Figures in detail"), t.gettext("« Back")
+            for label in more:
+                if label == detail:
+                    await _details(reader, detail, back)  # each page at most 700
+                    continue
+                await reader.press(label)
+                seen.append(((await reader.expect("")).text, reader.buttons()))
+                if detail in reader.buttons():  # a programme's screen
+                    await _details(reader, detail, back)
+                await reader.press(back)
+                await reader.expect_button(label)
+            for text, buttons in seen:
+                assert len(text) <= 700, (language, command, len(text))
+                assert len(buttons) <= 8, (language, command, buttons)
+
+
+async def test_a_long_list_of_barriers_is_paged(bot: BotHarness) -> None:
+    """Nine open barriers, long ones: every page of the list fits a phone, and paging reaches
+    each of them."""
+    await _september(bot)
+    flrm, cambodia = await _programme_and_landscape(bot)
+    for n in range(8):
+        partner = await add_partner(bot.db, 6300 + n, name=f"Partner {n}")
+        answers: dict[str, Answer] = {"barriers": f"Barrier {n}: " + "no fencing money " * 12}
+        await add_checkin(bot.db, partner, flrm, SEPTEMBER, answers, landscape_id=cambodia)
+    coordinator = await _coordinator(bot)
+    await coordinator.send("/summary flrm 2026-09")
+    await coordinator.expect("September 2026")
+    text = await _details(coordinator, "Open barriers (9)", "« Back")
+    for n in range(8):
+        assert f"Barrier {n}:" in text
+    assert BARRIER in text

@@ -14,6 +14,7 @@ from babel import Locale
 from babel.dates import format_date
 
 from bot.intents import Phrase
+from bot.numbers import format_figure
 from bot.understanding.embedding import Role
 from storage.models import Event, FaqEntry, Programme
 from storage.uow import UnitOfWork
@@ -81,7 +82,7 @@ def programme_texts(programme: Programme) -> Iterator[Text]:
     for figure in programme.figures:
         for language, label in figure.label.items():
             unit = figure.unit.get(language, "")
-            text = f"{label}: {figure.value:g} {unit}".strip()
+            text = f"{label}: {format_figure(language, figure.value)} {unit}".strip()
             yield Text(target, language, text, "passage", f"figure:{figure.position}")
     if programme.starts_on:
         for language, name in programme.name.items():
