@@ -15,6 +15,7 @@ from bot.settings import ConfigError, Settings, load_settings
 from bot.understanding import FAQ, Reading, Understanding
 from bot.understanding.clusters import group
 from bot.understanding.embedding import load_embedder
+from bot.understanding.names import Names
 from bot.understanding.verdict import decide
 from bot.understanding.windows import find_window
 from storage.database import Database
@@ -162,3 +163,17 @@ async def test_large_content_catches_up_in_the_background(database: Database) ->
     await understanding.settled()
     caught_up = await _read(understanding, database, question, "en")
     assert caught_up.verdict.targets == (f"{FAQ}{entry.id}",)
+
+
+@pytest.mark.parametrize(
+    ("text", "foreign"),
+    [
+        ("LPA가 뭐에요?", ()),  # a Korean particle glued to a known name
+        ("LPA ឥឡូវដំណើរការហើយឬនៅ", ()),
+        ("what does the GEF council fund", ("GEF",)),
+        ("GEF가 뭐에요?", ("GEF",)),
+    ],
+)
+def test_a_name_ends_where_its_latin_letters_do(text: str, foreign: tuple[str, ...]) -> None:
+    names = Names([], vocabulary={"lpa", "what", "does", "the", "council", "fund"})
+    assert names.foreign(text) == foreign

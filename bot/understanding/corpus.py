@@ -70,6 +70,8 @@ def event_texts(event: Event) -> Iterator[Text]:
         yield Text(target, language, title, "passage", "description")
     for language, description in event.description.items():
         yield from _sentences(target, language, description, "description")
+    for language, place in event.place.items():  # "Online (GLF Bonn 2020 digital conference)"
+        yield Text(target, language, place, "passage", "description")
 
 
 def programme_texts(programme: Programme) -> Iterator[Text]:
