@@ -16,7 +16,7 @@ from bot.understanding import FAQ, Reading, Understanding
 from bot.understanding.clusters import group
 from bot.understanding.embedding import load_embedder
 from bot.understanding.names import Names
-from bot.understanding.verdict import decide
+from bot.understanding.verdict import Verdict, decide
 from bot.understanding.windows import find_window
 from storage.database import Database
 from storage.models import FaqEntry
@@ -177,3 +177,16 @@ async def test_large_content_catches_up_in_the_background(database: Database) ->
 def test_a_name_ends_where_its_latin_letters_do(text: str, foreign: tuple[str, ...]) -> None:
     names = Names([], vocabulary={"lpa", "what", "does", "the", "council", "fund"})
     assert names.foreign(text) == foreign
+
+
+def test_an_faq_answer_and_its_programmes_card_are_no_rivals() -> None:
+    """Split between an FAQ entry about FLRM and FLRM's card, the question is still clear."""
+    ranked = [("faq:1", 0.34, "answer"), ("programme:1", 0.3, "funder"), ("", 0.2, ""),
+              ("faq:2", 0.16, "answer")]  # fmt: skip
+    about = {"faq:1": "programme:1"}
+    assert decide(ranked, about=about) == Verdict("answer", ("faq:1",), 0.34, "answer")
+    assert decide(ranked).kind == "guess"  # an FAQ entry about nothing in particular
+    # A family is no answer when none of its members is likely enough to be guessed alone.
+    spread = [("programme:1", 0.15, ""), ("status", 0.15, ""), ("programme:2", 0.14, ""),
+              ("faq:1", 0.14, ""), ("", 0.12, ""), ("contact", 0.1, "")]  # fmt: skip
+    assert decide(spread, about=about).kind == "none"

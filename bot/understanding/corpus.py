@@ -6,6 +6,7 @@ answers (an FAQ answer, an event's description, a programme's summary, status or
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class Text:
     text: str
     role: Role  # "query": a way of asking; "passage": content that answers
     part: str = ""  # which part of the target it comes from: shown as the answer
+    about: str = ""  # the programme target an FAQ entry is about: the same answer, elsewhere
 
 
 async def content_texts(
@@ -53,13 +55,15 @@ def builtin_texts(phrases: Iterable[Phrase]) -> list[Text]:
 
 def faq_texts(entry: FaqEntry) -> Iterator[Text]:
     target = f"{FAQ}{entry.id}"
+    about = f"{PROGRAMME}{entry.programme_id}" if entry.programme_id else ""
     for language, question in entry.question.items():
-        yield Text(target, language, question, "query", "question")
+        yield Text(target, language, question, "query", "question", about)
     for language, phrases in entry.triggers.items():
         for phrase in phrases:
-            yield Text(target, language, phrase, "query", "question")
+            yield Text(target, language, phrase, "query", "question", about)
     for language, answer in entry.answer.items():
-        yield from _sentences(target, language, answer, "answer")
+        for sentence in _sentences(target, language, answer, "answer"):
+            yield dataclasses.replace(sentence, about=about)
 
 
 def event_texts(event: Event) -> Iterator[Text]:

@@ -50,6 +50,7 @@ class Evidence:
     answered: float  # cosine with its closest passage
     lead: float  # how far it stands out in meaning from every other target, in some language
     part: str  # the part of the target that came closest
+    about: str = ""  # the programme an FAQ entry is about (its card says the same)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Index:
         self._asking_languages = _by_language(self._asking)
         self._passage_languages = _by_language(self._passages)
         self.targets = sorted({t.target for t in self.texts})
+        self._about = {t.target: t.about for t in self.texts if t.about}
         number = {target: n for n, target in enumerate(self.targets)}
         self._asking_target = np.array([number[t.target] for t in self._asking], dtype=np.intp)
         self._passage_target = np.array([number[t.target] for t in self._passages], dtype=np.intp)
@@ -135,6 +137,7 @@ class Index:
                     passage,
                     here.lead.get(target, -1.0),
                     answered[1] or asking[1],
+                    self._about.get(target, ""),
                 )
             )
         return found

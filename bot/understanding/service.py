@@ -21,7 +21,7 @@ from bot.understanding.corpus import EVENT, Text, builtin_texts, content_texts
 from bot.understanding.embedding import DEFAULT_EMBEDDER, Remembering, Vectors, load_embedder
 from bot.understanding.index import Evidence, Index
 from bot.understanding.names import Named, Names
-from bot.understanding.verdict import Verdict, decide, likelihoods
+from bot.understanding.verdict import Verdict, abouts, decide, likelihoods
 from bot.understanding.windows import Window, find_window
 from storage.database import Database
 from storage.models import Event
@@ -110,7 +110,8 @@ class Understanding:
             return Reading(verdict, None, content.names.find(text), ())
         evidence, window, named, foreign = weighed
         ranked = likelihoods(evidence, window=window is not None, foreign=bool(foreign))
-        return Reading(decide(ranked, foreign=bool(foreign)), window, named, foreign)
+        verdict = decide(ranked, foreign=bool(foreign), about=abouts(evidence))
+        return Reading(verdict, window, named, foreign)
 
     async def weigh(
         self,
