@@ -11,11 +11,14 @@ import pytest
 
 from bot.content import apply_content, read_content_file
 from bot.intents import OUT_OF_SCOPE, builtin_phrases
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import SHIPPED_LANGUAGES, ConfigError, Settings, load_settings
 from bot.understanding import FAQ, Reading, Understanding
 from bot.understanding.clusters import group
+from bot.understanding.corpus import PROGRAMME_PARTS, asking_phrases
 from bot.understanding.embedding import load_embedder
-from bot.understanding.names import Names
+from bot.understanding.index import _closer
+from bot.understanding.names import Named, Names
+from bot.understanding.service import _core
 from bot.understanding.verdict import Verdict, decide
 from bot.understanding.windows import find_window
 from storage.database import Database
@@ -190,3 +193,27 @@ def test_an_faq_answer_and_its_programmes_card_are_no_rivals() -> None:
     spread = [("programme:1", 0.15, ""), ("status", 0.15, ""), ("programme:2", 0.14, ""),
               ("faq:1", 0.14, ""), ("", 0.12, ""), ("contact", 0.1, "")]  # fmt: skip
     assert decide(spread, about=about).kind == "none"
+
+
+def test_a_name_asked_about_with_question_words_alone_is_the_whole_question() -> None:
+    lpa = Named(frozenset({2}), frozenset(), ("lpa",))
+    assert _core("what is LPA?", None, lpa, "en") == "what is LPA?"
+    assert _core("LPA가 뭐에요?", None, lpa, "ko") == "LPA가 뭐에요?"
+    assert _core("how is LPA going", None, lpa, "en") == "how is going"
+    assert _core("what is the plan", None, Named(frozenset(), frozenset(), ()), "en") == (
+        "what is the plan"
+    )
+
+
+def test_every_language_asks_about_each_part_of_a_programme() -> None:
+    tables = asking_phrases()
+    assert set(tables) == set(SHIPPED_LANGUAGES)
+    for parts in tables.values():
+        assert set(parts) == set(PROGRAMME_PARTS)
+        assert all("{name}" in phrase for phrases in parts.values() for phrase in phrases)
+
+
+def test_the_part_shown_is_the_one_the_question_came_closest_to() -> None:
+    assert _closer((0.93, "phase"), (0.88, "summary")) == "phase"
+    assert _closer((0.80, "question"), (0.88, "answer")) == "answer"
+    assert _closer((0.0, ""), (0.88, "summary")) == "summary"

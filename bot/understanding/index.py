@@ -136,7 +136,7 @@ class Index:
                     similarity,
                     passage,
                     here.lead.get(target, -1.0),
-                    answered[1] or asking[1],
+                    _closer(asking, answered),
                     self._about.get(target, ""),
                 )
             )
@@ -210,6 +210,13 @@ class Index:
             if holders is not None:
                 shared[holders] += weight
         return {target: float(shared[i]) / total for i, target in enumerate(self.targets)}
+
+
+def _closer(asking: tuple[float, str], answered: tuple[float, str]) -> str:
+    """The part of the target the question came closest to: "when did FLRM begin?" is nearest
+    a way of asking about FLRM's dates, though a passage of its summary may mention 2014."""
+    first, second = (asking, answered) if asking[0] >= answered[0] else (answered, asking)
+    return first[1] or second[1]
 
 
 def _grams(key: str) -> set[str]:
