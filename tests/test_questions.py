@@ -245,14 +245,18 @@ async def test_what_an_event_is_about_comes_from_its_description(bot: BotHarness
     await user.expect("2020")
 
 
-async def test_a_programme_fact_comes_from_the_programme(bot: BotHarness) -> None:
+async def test_a_programme_fact_comes_from_what_the_partnership_wrote(bot: BotHarness) -> None:
     await add_partner(bot.db, 5235, language="es", timezone="America/Lima")
     user = bot.user(5235, "P", language_code="es")
+    # Both FLRM's card (a figure) and the FAQ entry on its funder (whose answer says it too)
+    # answer this: either is right.
     await user.send("cuánto financiamiento extra movilizó la fase 1 del FLRM")
     reply = await user.expect("40")
     assert "millones" in reply.text
+    await user.send("cuántas personas viven en tierras secas")
+    await user.expect("miles de millones")
     await user.press("Más sobre este programa")
-    await user.expect("Mecanismo para la Restauración")
+    await user.expect("Alianza para los Paisajes de Asia")
 
 
 async def test_thanks_gets_a_kind_word_and_is_no_question_for_coordinators(

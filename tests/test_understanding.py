@@ -48,6 +48,10 @@ MONDAY = date(2026, 12, 7)
         ("ko", "담주 회의 있음?", "next_week", date(2026, 12, 14), None),
         ("ko", "11월에 행사 있나요", "month:11", date(2027, 11, 1), date(2027, 12, 1)),
         ("ko", "1월 행사", "month:1", date(2027, 1, 1), None),  # not taken for 11월's "1월"
+        # Slips: nearly the letters of a window, as many words give or take one.
+        ("es", "hay taller la proxma semana?", "next_week", date(2026, 12, 14), None),
+        ("fr", "un atelier d'ici la fin du moi", "this_month", MONDAY, date(2027, 1, 1)),
+        ("en", "next wed meeting?", None, None, None),  # a weekday, not "next week"
     ],
 )
 def test_the_time_a_question_narrows_to(

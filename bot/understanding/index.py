@@ -27,6 +27,9 @@ from bot.understanding.embedding import Embedder, Vectors
 NAME_LIFT = 0.03
 # Letters in the sequences compared for overlap: stems in spaced scripts, syllables in Khmer.
 GRAM = 4
+# A question's first characters are embedded: a long message says early what it asks, and a
+# 4,096-character one would take seconds of CPU (the model reads 512 tokens at most anyway).
+EMBEDDED_CHARS = 500
 LEVEL_QUANTILE = 0.9  # where a language's texts stand for a question: near the top
 _NOTHING = (0.0, "")
 Best = dict[str, tuple[float, str]]  # target -> (highest similarity, the part that reached it)
@@ -95,7 +98,7 @@ class Index:
     def ask(self, text: str, core: str, language: str) -> Asked:
         """Embed a question and its core (blocking: call it off the event loop)."""
         texts = [text] if core in (text, "") else [text, core]
-        vectors = self._embedder.embed(texts, "query")
+        vectors = self._embedder.embed([t[:EMBEDDED_CHARS] for t in texts], "query")
         core_vector = vectors[-1] if core else None
         return Asked(text, core, language, vectors[0], core_vector)
 
