@@ -113,8 +113,8 @@ async def test_an_uncertain_question_offers_guesses(bot: BotHarness) -> None:
     await add_partner(bot.db, 5208, language="ko", timezone="Asia/Seoul")
     await add_event(bot.db, "Progress meeting", starts_in=timedelta(days=2))
     user = bot.user(5208, "P", language_code="ko")
-    # "should I ask the person in charge about the meeting schedule?": two things at once.
-    await user.send("회의 일정 담당자한테 물어봐야 하나요?")
+    # "either the next schedule or the person in charge": two things at once.
+    await user.send("다음 일정이나 담당자 중 아무거나")
     ko = bot.catalogs.translator("ko")
     await user.expect(ko.gettext("Did you mean one of these?"))
     assert 2 <= len(user.buttons()) <= 3
