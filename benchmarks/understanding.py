@@ -40,7 +40,14 @@ from bot.intents import (
 )
 from bot.understanding import Understanding
 from bot.understanding.index import Evidence
-from bot.understanding.verdict import FEATURES, Verdict, decide, feature_rows, likelihoods
+from bot.understanding.verdict import (
+    FEATURES,
+    Verdict,
+    abouts,
+    decide,
+    feature_rows,
+    likelihoods,
+)
 from storage.database import Database
 
 ROOT = Path(__file__).parents[1]
@@ -114,6 +121,7 @@ class Bench:
         verdict = decide(
             likelihoods(evidence, window=window is not None, foreign=bool(foreign)),
             foreign=bool(foreign),
+            about=abouts(evidence),
         )
         window_name = window.name if window else None
         programmes = tuple(sorted(self.slugs[p] for p in named.programmes))

@@ -11,11 +11,15 @@ import pytest
 
 from bot.content import apply_content, read_content_file
 from bot.intents import OUT_OF_SCOPE, builtin_phrases
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import SHIPPED_LANGUAGES, ConfigError, Settings, load_settings
 from bot.understanding import FAQ, Reading, Understanding
 from bot.understanding.clusters import group
+from bot.understanding.corpus import PROGRAMME_PARTS, asking_phrases
 from bot.understanding.embedding import load_embedder
-from bot.understanding.verdict import decide
+from bot.understanding.index import _closer
+from bot.understanding.names import Named, Names
+from bot.understanding.service import _core
+from bot.understanding.verdict import Verdict, decide
 from bot.understanding.windows import find_window
 from storage.database import Database
 from storage.models import FaqEntry
@@ -44,6 +48,10 @@ MONDAY = date(2026, 12, 7)
         ("ko", "담주 회의 있음?", "next_week", date(2026, 12, 14), None),
         ("ko", "11월에 행사 있나요", "month:11", date(2027, 11, 1), date(2027, 12, 1)),
         ("ko", "1월 행사", "month:1", date(2027, 1, 1), None),  # not taken for 11월's "1월"
+        # Slips: nearly the letters of a window, as many words give or take one.
+        ("es", "hay taller la proxma semana?", "next_week", date(2026, 12, 14), None),
+        ("fr", "un atelier d'ici la fin du moi", "this_month", MONDAY, date(2027, 1, 1)),
+        ("en", "next wed meeting?", None, None, None),  # a weekday, not "next week"
     ],
 )
 def test_the_time_a_question_narrows_to(
@@ -162,3 +170,54 @@ async def test_large_content_catches_up_in_the_background(database: Database) ->
     await understanding.settled()
     caught_up = await _read(understanding, database, question, "en")
     assert caught_up.verdict.targets == (f"{FAQ}{entry.id}",)
+
+
+@pytest.mark.parametrize(
+    ("text", "foreign"),
+    [
+        ("LPA가 뭐에요?", ()),  # a Korean particle glued to a known name
+        ("LPA ឥឡូវដំណើរការហើយឬនៅ", ()),
+        ("what does the GEF council fund", ("GEF",)),
+        ("GEF가 뭐에요?", ("GEF",)),
+    ],
+)
+def test_a_name_ends_where_its_latin_letters_do(text: str, foreign: tuple[str, ...]) -> None:
+    names = Names([], vocabulary={"lpa", "what", "does", "the", "council", "fund"})
+    assert names.foreign(text) == foreign
+
+
+def test_an_faq_answer_and_its_programmes_card_are_no_rivals() -> None:
+    """Split between an FAQ entry about FLRM and FLRM's card, the question is still clear."""
+    ranked = [("faq:1", 0.34, "answer"), ("programme:1", 0.3, "funder"), ("", 0.2, ""),
+              ("faq:2", 0.16, "answer")]  # fmt: skip
+    about = {"faq:1": "programme:1"}
+    assert decide(ranked, about=about) == Verdict("answer", ("faq:1",), 0.34, "answer")
+    assert decide(ranked).kind == "guess"  # an FAQ entry about nothing in particular
+    # A family is no answer when none of its members is likely enough to be guessed alone.
+    spread = [("programme:1", 0.15, ""), ("status", 0.15, ""), ("programme:2", 0.14, ""),
+              ("faq:1", 0.14, ""), ("", 0.12, ""), ("contact", 0.1, "")]  # fmt: skip
+    assert decide(spread, about=about).kind == "none"
+
+
+def test_a_name_asked_about_with_question_words_alone_is_the_whole_question() -> None:
+    lpa = Named(frozenset({2}), frozenset(), ("lpa",))
+    assert _core("what is LPA?", None, lpa, "en") == "what is LPA?"
+    assert _core("LPA가 뭐에요?", None, lpa, "ko") == "LPA가 뭐에요?"
+    assert _core("how is LPA going", None, lpa, "en") == "how is going"
+    assert _core("what is the plan", None, Named(frozenset(), frozenset(), ()), "en") == (
+        "what is the plan"
+    )
+
+
+def test_every_language_asks_about_each_part_of_a_programme() -> None:
+    tables = asking_phrases()
+    assert set(tables) == set(SHIPPED_LANGUAGES)
+    for parts in tables.values():
+        assert set(parts) == set(PROGRAMME_PARTS)
+        assert all("{name}" in phrase for phrases in parts.values() for phrase in phrases)
+
+
+def test_the_part_shown_is_the_one_the_question_came_closest_to() -> None:
+    assert _closer((0.93, "phase"), (0.88, "summary")) == "phase"
+    assert _closer((0.80, "question"), (0.88, "answer")) == "answer"
+    assert _closer((0.0, ""), (0.88, "summary")) == "summary"

@@ -6,13 +6,18 @@ answers (an FAQ answer, an event's description, a programme's summary, status or
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
+import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
 
+from bot.i18n import locales_dir
 from bot.intents import Phrase
 from bot.numbers import format_figure
 from bot.understanding.embedding import Role
@@ -24,6 +29,10 @@ FAQ, EVENT, PROGRAMME = "faq:", "event:", "programme:"  # target prefixes, then 
 # it instead of a paragraph's blurred average; bullets and Khmer and Arabic full stops count.
 _SENTENCE_END = re.compile(r"(?<=[.!?។؟])\s+|\n+|\s*•\s*")
 _MIN_SENTENCE = 12  # characters; shorter pieces join the next one
+# Ways of asking about a part of a programme ("when did {name} begin"), per language.
+ASKING_FILE = "asking.toml"
+PROGRAMME_PARTS = ("phase", "funder", "countries", "status", "summary")
+_ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,7 @@ class Text:
     text: str
     role: Role  # "query": a way of asking; "passage": content that answers
     part: str = ""  # which part of the target it comes from: shown as the answer
+    about: str = ""  # the programme target an FAQ entry is about: the same answer, elsewhere
 
 
 async def content_texts(
@@ -54,13 +64,15 @@ def builtin_texts(phrases: Iterable[Phrase]) -> list[Text]:
 
 def faq_texts(entry: FaqEntry) -> Iterator[Text]:
     target = f"{FAQ}{entry.id}"
+    about = f"{PROGRAMME}{entry.programme_id}" if entry.programme_id else ""
     for language, question in entry.question.items():
-        yield Text(target, language, question, "query", "question")
+        yield Text(target, language, question, "query", "question", about)
     for language, phrases in entry.triggers.items():
         for phrase in phrases:
-            yield Text(target, language, phrase, "query", "question")
+            yield Text(target, language, phrase, "query", "question", about)
     for language, answer in entry.answer.items():
-        yield from _sentences(target, language, answer, "answer")
+        for sentence in _sentences(target, language, answer, "answer"):
+            yield dataclasses.replace(sentence, about=about)
 
 
 def event_texts(event: Event) -> Iterator[Text]:
@@ -71,6 +83,8 @@ def event_texts(event: Event) -> Iterator[Text]:
         yield Text(target, language, title, "passage", "description")
     for language, description in event.description.items():
         yield from _sentences(target, language, description, "description")
+    for language, place in event.place.items():  # "Online (GLF Bonn 2020 digital conference)"
+        yield Text(target, language, place, "passage", "description")
 
 
 def programme_texts(programme: Programme) -> Iterator[Text]:
@@ -93,12 +107,41 @@ def programme_texts(programme: Programme) -> Iterator[Text]:
             phase = programme.phase.get(language, "")
             text = f"{name}: {start} – {end}. {phase}".strip()
             yield Text(target, language, text, "passage", "phase")
+    yield from _asking(target, programme)
     if programme.countries:
         for language in programme.name:
             names = Locale.parse(language).territories
             countries = ", ".join(names.get(code, code) for code in programme.countries)
             name = programme.name[language]
             yield Text(target, language, f"{name}: {countries}", "passage", "countries")
+
+
+@functools.cache
+def asking_phrases(directory: Path | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
+    """language -> part of a programme -> ways of asking about it, from locales/*/asking.toml."""
+    tables = {}
+    for path in sorted((directory or locales_dir()).glob(f"*/{ASKING_FILE}")):
+        with path.open("rb") as source:
+            table = tomllib.load(source)
+        unknown = set(table) - set(PROGRAMME_PARTS)
+        if unknown:
+            raise ValueError(f"{path}: unknown part {sorted(unknown)}")
+        tables[path.parent.name] = {part: tuple(table[part]) for part in table}
+    return tables
+
+
+def _asking(target: str, programme: Programme) -> Iterator[Text]:
+    """A partner asks about a programme by its short name ("when did FLRM begin?"): the
+    acronym any of its names gives, else its name in each language."""
+    acronyms = {a.strip() for name in programme.name.values() for a in _ACRONYM.findall(name)}
+    for language, parts in asking_phrases().items():
+        # The name as written there, without its acronym ("Landscape Partnership Asia"), too.
+        written = _ACRONYM.sub("", programme.name.get(language, "")).strip()
+        names = acronyms | ({written} if written else set())
+        for part, phrases in parts.items():
+            for phrase in phrases:
+                for name in sorted(names):
+                    yield Text(target, language, phrase.format(name=name), "query", part)
 
 
 def _sentences(target: str, language: str, text: str, part: str) -> Iterator[Text]:

@@ -27,6 +27,9 @@ from bot.understanding.embedding import Embedder, Vectors
 NAME_LIFT = 0.03
 # Letters in the sequences compared for overlap: stems in spaced scripts, syllables in Khmer.
 GRAM = 4
+# A question's first characters are embedded: a long message says early what it asks, and a
+# 4,096-character one would take seconds of CPU (the model reads 512 tokens at most anyway).
+EMBEDDED_CHARS = 500
 LEVEL_QUANTILE = 0.9  # where a language's texts stand for a question: near the top
 _NOTHING = (0.0, "")
 Best = dict[str, tuple[float, str]]  # target -> (highest similarity, the part that reached it)
@@ -50,6 +53,7 @@ class Evidence:
     answered: float  # cosine with its closest passage
     lead: float  # how far it stands out in meaning from every other target, in some language
     part: str  # the part of the target that came closest
+    about: str = ""  # the programme an FAQ entry is about (its card says the same)
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Index:
         self._asking_languages = _by_language(self._asking)
         self._passage_languages = _by_language(self._passages)
         self.targets = sorted({t.target for t in self.texts})
+        self._about = {t.target: t.about for t in self.texts if t.about}
         number = {target: n for n, target in enumerate(self.targets)}
         self._asking_target = np.array([number[t.target] for t in self._asking], dtype=np.intp)
         self._passage_target = np.array([number[t.target] for t in self._passages], dtype=np.intp)
@@ -93,7 +98,7 @@ class Index:
     def ask(self, text: str, core: str, language: str) -> Asked:
         """Embed a question and its core (blocking: call it off the event loop)."""
         texts = [text] if core in (text, "") else [text, core]
-        vectors = self._embedder.embed(texts, "query")
+        vectors = self._embedder.embed([t[:EMBEDDED_CHARS] for t in texts], "query")
         core_vector = vectors[-1] if core else None
         return Asked(text, core, language, vectors[0], core_vector)
 
@@ -134,7 +139,8 @@ class Index:
                     similarity,
                     passage,
                     here.lead.get(target, -1.0),
-                    answered[1] or asking[1],
+                    _closer(asking, answered),
+                    self._about.get(target, ""),
                 )
             )
         return found
@@ -207,6 +213,13 @@ class Index:
             if holders is not None:
                 shared[holders] += weight
         return {target: float(shared[i]) / total for i, target in enumerate(self.targets)}
+
+
+def _closer(asking: tuple[float, str], answered: tuple[float, str]) -> str:
+    """The part of the target the question came closest to: "when did FLRM begin?" is nearest
+    a way of asking about FLRM's dates, though a passage of its summary may mention 2014."""
+    first, second = (asking, answered) if asking[0] >= answered[0] else (answered, asking)
+    return first[1] or second[1]
 
 
 def _grams(key: str) -> set[str]:

@@ -18,7 +18,9 @@ from storage.models import Programme
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
 _MIN_LETTERS = 3  # shorter names ("FL") would turn up inside ordinary words
 # A name in Latin letters: an acronym ("GEF") or a capitalised word after the first ("Verte").
-_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’-]*")
+# Only Latin letters and digits continue it: a Korean particle glued to a name ("LPA가") or a
+# Khmer word after it is no part of the name.
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9'’-]*")
 
 
 @dataclass(frozen=True)

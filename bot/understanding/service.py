@@ -11,17 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.intents import OUT_OF_SCOPE, IntentMatcher, Phrase, builtin_phrases, normalize
+from bot.intents import (
+    OUT_OF_SCOPE,
+    IntentMatcher,
+    Phrase,
+    builtin_phrases,
+    builtin_stopwords,
+    normalize,
+)
 from bot.understanding.corpus import EVENT, Text, builtin_texts, content_texts
 from bot.understanding.embedding import DEFAULT_EMBEDDER, Remembering, Vectors, load_embedder
 from bot.understanding.index import Evidence, Index
 from bot.understanding.names import Named, Names
-from bot.understanding.verdict import Verdict, decide, likelihoods
+from bot.understanding.verdict import Verdict, abouts, decide, likelihoods
 from bot.understanding.windows import Window, find_window
 from storage.database import Database
 from storage.models import Event
@@ -38,6 +47,9 @@ EMBED_STEP = 64
 # around a few new texts takes a partner's transaction too long (1.6 s at 18,000 texts): the
 # index then catches up in the background and questions are read with the one before.
 INLINE_CONTENT = 4000
+# A core with fewer letters than this, beside a name, asks nothing of its own ("LPA가 뭐에요?"
+# leaves 4 Hangul letters, "FLRM ជាអ្វី" 3 Khmer consonants).
+MIN_CORE_LETTERS = 5
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,8 @@ class Understanding:
             return Reading(verdict, None, content.names.find(text), ())
         evidence, window, named, foreign = weighed
         ranked = likelihoods(evidence, window=window is not None, foreign=bool(foreign))
-        return Reading(decide(ranked, foreign=bool(foreign)), window, named, foreign)
+        verdict = decide(ranked, foreign=bool(foreign), about=abouts(evidence))
+        return Reading(verdict, window, named, foreign)
 
     async def weigh(
         self,
@@ -127,7 +140,7 @@ class Understanding:
             return None
         window = find_window(text, language, today)
         named = content.names.find(text)
-        core = _core(text, window, named)
+        core = _core(text, window, named, language)
         asked = await asyncio.to_thread(index.ask, text, core, language)
         hidden = {f"{EVENT}{i}" for i, event in content.events.items() if not visible(event)}
         evidence = [e for e in index.evidence(asked) if e.target not in hidden]
@@ -238,11 +251,27 @@ async def _revision(uow: UnitOfWork) -> Revision:
     )
 
 
-def _core(text: str, window: Window | None, named: Named) -> str:
-    """The question without the time and the places it narrows to; "" if nothing is left."""
+def _core(text: str, window: Window | None, named: Named, language: str) -> str:
+    """The question without the time and the places it narrows to; "" if nothing is left.
+    When only question words are left ("what is LPA?", "LPA가 뭐에요?") the name is what is
+    asked about: the question is its own core."""
     core = f" {normalize(text)} "
     for words in ([window.words] if window else []) + list(named.words):
         spaced = f" {words} "
         core = core.replace(spaced, " ", 1) if spaced in core else core.replace(words, " ", 1)
     core = " ".join(core.split())
+    if named.words and core and _only_asking(core, language):
+        return text
     return text if core == normalize(text) else core
+
+
+def _only_asking(core: str, language: str) -> bool:
+    """Whether `core` holds nothing but question words, or too few letters to ask anything."""
+    stopwords = _stopwords().get(language, frozenset())
+    letters = sum(1 for char in core if unicodedata.category(char).startswith("L"))
+    return letters < MIN_CORE_LETTERS or all(word in stopwords for word in core.split())
+
+
+@functools.cache
+def _stopwords() -> dict[str, frozenset[str]]:
+    return builtin_stopwords()

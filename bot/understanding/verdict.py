@@ -8,7 +8,7 @@ them again) and are checked on the frozen test questions, never fitted there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,9 +22,9 @@ KINDS = ("builtin", "small_talk", "faq", "event", "programme", "out_of_scope")
 FEATURES = ("meaning", "lead", "exact", "overlap", "window", "foreign", *KINDS)
 # Fitted on benchmarks/questions/dev.toml; see the module docstring.
 WEIGHTS = dict(zip(FEATURES, (
-    4.11, 2.33, 2.06, 7.16, 3.36, -4.17, -1.30, -0.29, -1.38, 0.11, 1.99, 1.09,
+    2.94, 3.63, 2.37, 6.87, 2.92, -6.24, -0.07, 0.61, -0.91, 0.61, -1.70, 1.40,
 ), strict=True))  # fmt: skip
-NONE_SCORE = -0.21  # the score of "none of them"
+NONE_SCORE = 0.06  # the score of "none of them"
 ANSWER = 0.40  # answer when the best target is at least this likely
 LEAD = 1.5  # and at least this many times as likely as the next (else it is a close call)
 GUESS = 0.20  # otherwise offer guesses when the best is at least this likely
@@ -42,14 +42,21 @@ class Verdict:
     part: str = ""  # for an answer: the part of the target to show
 
 
-def family(target: str) -> str:
-    """Targets that answer alike: the next meeting or one event's card; the programme's status
-    or one part of a programme. Either answers the question: they are no rivals."""
+def family(target: str, about: Mapping[str, str] | None = None) -> str:
+    """Targets that answer alike: the next meeting or one event's card; the programme's status,
+    one part of a programme, or an FAQ entry about a programme (whose card says the same thing:
+    "who funds FLRM?" is answered by both). Any of them answers the question: no rivals."""
+    target = (about or {}).get(target, target)
     if target == "events" or target.startswith("event:"):
         return "events"
     if target == "status" or target.startswith("programme:"):
         return "status"
     return target
+
+
+def abouts(evidence: Sequence[Evidence]) -> dict[str, str]:
+    """The programme each FAQ entry among the targets is about, for `family`."""
+    return {e.target: e.about for e in evidence if e.about}
 
 
 def kind_of(target: str) -> str:
@@ -104,15 +111,31 @@ def likelihoods(
     return sorted(ranked, key=lambda item: -item[1])
 
 
-def decide(ranked: Sequence[tuple[str, float, str]], *, foreign: bool = False) -> Verdict:
+def decide(
+    ranked: Sequence[tuple[str, float, str]],
+    *,
+    foreign: bool = False,
+    about: Mapping[str, str] | None = None,
+) -> Verdict:
     """Answer a likely target; guess between likely enough ones; else pass it on. A question
     naming what the partnership never wrote of ("the GEF council") may be someone else's
-    business: never answered outright, at most guessed."""
+    business: never answered outright, at most guessed.
+
+    Targets of one family share their likelihood: an FAQ answer and the programme card that
+    say the same thing split the question between them, and neither alone looks clear. The
+    best of the family answers, if it is likely enough to be guessed on its own."""
     target, best, part = ranked[0]
     if target in (NOBODY, OUT_OF_SCOPE):
         return Verdict("none", (), best)
-    rival = next((chance for other, chance, _ in ranked if family(other) != family(target)), 0.0)
-    clear = best >= ANSWER and best >= LEAD * rival
+    shares: dict[str, float] = {}
+    for other, chance, _ in ranked:
+        key = other if other in _NOT_OURS else family(other, about)
+        shares[key] = shares.get(key, 0.0) + chance
+    own = shares[family(target, about)]
+    rival = max(
+        (chance for key, chance in shares.items() if key != family(target, about)), default=0.0
+    )
+    clear = own >= ANSWER and own >= LEAD * rival and best >= GUESS
     if clear and not (foreign and target not in SMALL_TALK):
         return Verdict("answer", (target,), best, part)
     if best < GUESS:

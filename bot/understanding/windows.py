@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from babel.dates import get_month_names
+from rapidfuzz import fuzz
 
 from bot.i18n import locales_dir
 from bot.intents import GLUED_SCRIPTS, _main_script, normalize
@@ -29,6 +30,10 @@ KINDS = (
 )  # fmt: skip
 # Where Babel's month names differ by region, the variants partners use.
 _MONTH_LOCALES = {"ar": ("ar", "ar_MA", "ar_LB", "ar_DZ")}
+# How alike (rapidfuzz ratio) a slip must be to a window's words, of two words and 8 letters
+# or more: "proxma semana" is 96 like "proxima semana"; "next wed" only 82 like "next week".
+SLIP_LIKENESS = 88
+SLIP_MIN_LETTERS = 8
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class _Pattern:
     glued: bool  # matched against the text without spaces
     numbers: Mapping[str, int]  # number words, normalized, for "{n}"
     own_only: bool  # an abbreviation: too short to look for outside the asker's language
+    phrase: str = ""  # words of a spaced script without a number, normalized: read with slips
 
 
 def find_window(text: str, language: str, today: date) -> Window | None:
@@ -60,7 +66,28 @@ def find_window(text: str, language: str, today: date) -> Window | None:
             found = pattern.regex.search(unspaced if pattern.glued else normalized)
             if found:
                 return _window(pattern, found, today)
-    return None
+    return _slipped(normalized, tables.get(language, ()), today)
+
+
+def _slipped(normalized: str, patterns: tuple[_Pattern, ...], today: date) -> Window | None:
+    """A window of the asker's language typed with a slip ("proxma semana", "lo q queda del
+    mes"): the same number of words, give or take one, nearly the same letters."""
+    words = normalized.split()
+    best: tuple[float, _Pattern, str] | None = None
+    for pattern in (p for p in patterns if p.phrase):
+        size = len(pattern.phrase.split())
+        for length in {size - 1, size, size + 1} - {0}:
+            for start in range(len(words) - length + 1):
+                typed = " ".join(words[start : start + length])
+                score = fuzz.ratio(typed, pattern.phrase)
+                if score >= SLIP_LIKENESS and (best is None or score > best[0]):
+                    best = (score, pattern, typed)
+    if best is None:
+        return None
+    _, pattern, typed = best
+    found = re.search(re.escape(typed), normalized)
+    assert found is not None
+    return _window(pattern, found, today)
 
 
 def _window(pattern: _Pattern, found: re.Match[str], today: date) -> Window:
@@ -148,7 +175,9 @@ def _compile(
         pattern = rf"(?<!\w){pattern}(?!\w)"
     elif parts[0][:1].isdigit():  # "1월" is no month in "11월"
         pattern = rf"(?<!\d){pattern}"
-    return _Pattern(name, re.compile(pattern), glued, values, own_only)
+    words = " ".join(parts)
+    slips = not glued and len(parts) == 1 and " " in words and len(words) >= SLIP_MIN_LETTERS
+    return _Pattern(name, re.compile(pattern), glued, values, own_only, words if slips else "")
 
 
 def _month_names(language: str) -> dict[int, dict[str, bool]]:
