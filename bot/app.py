@@ -25,8 +25,8 @@ from bot.routing import Command
 from bot.services import Services
 from bot.settings import Settings
 from bot.understanding import Understanding
-from handlers.broadcast_progress import INTERVAL, progress_job
-from handlers.checkin_prompts import PLAN_EVERY, prompt_planner
+from handlers.broadcasts.progress import INTERVAL, progress_job
+from handlers.checkins.prompts import PLAN_EVERY, prompt_planner
 from handlers.errors import error_handler
 from storage.database import Database
 from storage.models import Role, utcnow

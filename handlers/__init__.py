@@ -1,4 +1,4 @@
-"""Feature handlers, one module per feature. `routes()` composes them; the pipeline registers
+"""Feature handlers, one package per feature. `routes()` composes them; the pipeline registers
 known commands, then buttons and flow steps, then the catch-alls last: free text is a question
 for `ask`, anything else goes to `fallback`. Two routes for one name stop the bot at start.
 
@@ -24,34 +24,21 @@ from __future__ import annotations
 
 from bot.delivery.kinds import Kind
 from bot.routing import Fallbacks, Route
-from handlers import (
-    admin,
-    ask,
-    attendance,
-    away,
-    broadcast,
-    chart,
-    checkin,
-    checkin_history,
-    checkin_prompts,
-    checkin_review,
-    content_files,
-    event_editing,
-    events,
-    export,
-    fallback,
-    faq,
-    help,
-    onboarding,
-    privacy,
-    programmes,
-    reminders,
-    rsvp,
-    settings,
-    status_editing,
-    summary,
-    template_view,
-)
+from handlers import fallback, help
+from handlers.admin import content_files
+from handlers.admin import roles as admin
+from handlers.broadcasts import broadcast
+from handlers.checkins import away, checkin
+from handlers.checkins import history as checkin_history
+from handlers.checkins import prompts as checkin_prompts
+from handlers.checkins import review as checkin_review
+from handlers.checkins import template as template_view
+from handlers.events import attendance, events, reminders, rsvp
+from handlers.events import editing as event_editing
+from handlers.profile import onboarding, privacy, settings
+from handlers.programmes import programmes, status_editing
+from handlers.questions import ask, faq
+from handlers.reports import chart, export, summary
 
 
 def routes() -> list[Route]:

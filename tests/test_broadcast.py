@@ -5,7 +5,7 @@ cannot broadcast at all, and a scheduled broadcast can be cancelled before it go
 from __future__ import annotations
 
 from bot.callbacks import CallbackCodec, codec_key
-from handlers.broadcast_views import TELEGRAM_TEXT_MAX, longest_marker
+from handlers.broadcasts.views import TELEGRAM_TEXT_MAX, longest_marker
 from storage.models import BroadcastStatus, Role, StakeholderType
 from tests.support.audience import (
     add_landscape,

@@ -15,7 +15,7 @@ from PIL import Image
 
 from bot.checkins.charts import ChartText, Line, build_figure, bundled_fonts, font, render_png
 from bot.checkins.ranges import DateRange, period_label
-from handlers import chart as chart_handler
+from handlers.reports import chart as chart_handler
 from storage.models import Role, StakeholderType
 from tests.support.bot import BotHarness
 from tests.support.checkin_data import QUESTIONS, add_checkin, add_template

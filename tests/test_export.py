@@ -18,7 +18,7 @@ from bot import progress_message
 from bot.checkins import export_files
 from bot.checkins.export_writer import defused
 from bot.sandbox.api_objects import SentMessage
-from handlers import export as export_handler
+from handlers.reports import export as export_handler
 from storage.models import CheckinAnswer, CheckinStatus, Role, StakeholderType
 from tests.support.bot import BotHarness
 from tests.support.chat import ChatUser
