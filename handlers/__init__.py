@@ -1,6 +1,9 @@
-"""Feature handlers, one package per feature. `routes()` composes them; the pipeline registers
-known commands, then buttons and flow steps, then the catch-alls last: free text is a question
-for `ask`, anything else goes to `fallback`. Two routes for one name stop the bot at start.
+"""Feature handlers, one package per feature; each package's `__init__` is its face (its
+`ROUTES`, and where it has them its `KINDS` of scheduled message and its `JOBS` on the clock),
+and this module composes the faces. `routes()` lists commands in the order Telegram's menu
+shows them (`MENU`). The pipeline registers known commands, then buttons and flow steps, then
+the catch-alls last: free text is a question for `questions.ask`, anything else goes to
+`fallback`. Two routes for one name stop the bot at start.
 
 Button actions are short, since callback data holds 64 bytes, and never renamed, since buttons
 already on partners' phones carry them. Their prefixes:
@@ -23,60 +26,70 @@ already on partners' phones carry them. Their prefixes:
 from __future__ import annotations
 
 from bot.delivery.kinds import Kind
-from bot.routing import Fallbacks, Route
-from handlers import fallback, help
-from handlers.admin import content_files
-from handlers.admin import roles as admin
-from handlers.broadcasts import broadcast
-from handlers.checkins import away, checkin
-from handlers.checkins import history as checkin_history
-from handlers.checkins import prompts as checkin_prompts
-from handlers.checkins import review as checkin_review
-from handlers.checkins import template as template_view
-from handlers.events import attendance, events, reminders, rsvp
-from handlers.events import editing as event_editing
-from handlers.profile import onboarding, privacy, settings
-from handlers.programmes import programmes, status_editing
-from handlers.questions import ask, faq
-from handlers.reports import chart, export, summary
+from bot.jobs import Repeating
+from bot.routing import Command, Fallbacks, Route
+from handlers import (
+    admin,
+    broadcasts,
+    checkins,
+    events,
+    fallback,
+    help,
+    profile,
+    programmes,
+    questions,
+    reports,
+)
+from handlers.errors import error_handler
+
+# Telegram's command menu lists commands in this order: joining, a partner's reporting and
+# meetings, the staff's tools, then the chat's own. A command not listed here comes last.
+MENU = (
+    "start checkin mycheckins away next events event newevent editevent cancelevent attendance "
+    "status programmes setstatus template broadcast broadcasts export chart summary review faq "
+    "unanswered contact help cancel settings language forget grant revoke invite exportcontent"
+)
+_MENU_PLACES = {name: place for place, name in enumerate(MENU.split())}
 
 
 def routes() -> list[Route]:
-    return [
-        *onboarding.ROUTES,
-        *checkin.ROUTES,
-        *checkin_history.ROUTES,
-        *away.ROUTES,
+    composed = [
+        *profile.ROUTES,
+        *checkins.ROUTES,
         *events.ROUTES,
-        *event_editing.ROUTES,
-        *rsvp.ROUTES,
-        *attendance.ROUTES,
         *programmes.ROUTES,
-        *status_editing.ROUTES,
-        *template_view.ROUTES,
-        *broadcast.ROUTES,
-        *export.ROUTES,
-        *chart.ROUTES,
-        *summary.ROUTES,
-        *checkin_review.ROUTES,
-        *faq.ROUTES,
-        *ask.ROUTES,
+        *broadcasts.ROUTES,
+        *reports.ROUTES,
+        *questions.ROUTES,
         *help.ROUTES,
-        *settings.ROUTES,
-        *privacy.ROUTES,
         *admin.ROUTES,
-        *content_files.ROUTES,
     ]
+    return sorted(composed, key=_menu_place)
+
+
+def _menu_place(route: Route) -> int:
+    """A command's place in `MENU`; every other route keeps its order after the commands."""
+    if isinstance(route, Command) and route.name in _MENU_PLACES:
+        return _MENU_PLACES[route.name]
+    return len(_MENU_PLACES)
 
 
 def fallbacks() -> Fallbacks:
     return Fallbacks(
         unknown_command=fallback.unknown_command,
-        free_text=ask.free_text,
+        free_text=questions.free_text,
         other_message=fallback.other_message,
     )
 
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [*reminders.KINDS, *broadcast.KINDS, *checkin_prompts.KINDS, *checkin_review.KINDS]
+    return [*events.KINDS, *broadcasts.KINDS, *checkins.KINDS]
+
+
+def jobs() -> list[Repeating]:
+    """Work the features do on the clock, in every process."""
+    return [*checkins.JOBS, *broadcasts.JOBS]
+
+
+__all__ = ["error_handler", "fallbacks", "jobs", "kinds", "routes"]
