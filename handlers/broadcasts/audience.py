@@ -13,15 +13,11 @@ from bot.callbacks import InvalidCallback
 from bot.turn import Turn
 from handlers.broadcasts import views
 from handlers.shared.cards import programme_name
+from handlers.shared.flow import data
 from handlers.shared.localized_input import button_label
 from storage.models import Landscape, Programme
 
 FLOW = "broadcast"
-
-
-def data(turn: Turn) -> dict[str, Any]:
-    assert turn.conversation is not None  # flow routes only run inside their flow
-    return turn.conversation.data
 
 
 def audience(turn: Turn) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from bot.i18n import N_
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers.broadcasts import audience, confirm, delivery, listing, steps, views
-from handlers.events.steps import managed_programmes
 from handlers.shared.cards import programme_name
+from handlers.shared.flow import data, manageable_programmes
 from storage.broadcasts import KIND
 
 FLOW = audience.FLOW
@@ -25,7 +25,7 @@ EVERYONE = 0  # the programme button for a partnership-wide broadcast
 async def broadcast(turn: Turn) -> None:
     """/broadcast: ask for the programme, unless there is only one to choose."""
     t = turn.t
-    programmes = await managed_programmes(turn)
+    programmes = await manageable_programmes(turn)
     everyone = manages(turn.partner, None)
     if not programmes and not everyone:
         await turn.reply(t.gettext("You don't coordinate any programme yet."))
@@ -78,7 +78,7 @@ async def on_next(turn: Turn) -> None:
     if not sum((await audience.counts(turn)).values()):
         await turn.answer(views.nobody(turn.t), alert=True)
         return
-    if "ack" in audience.data(turn):
+    if "ack" in data(turn):
         await confirm.show_preview(turn)
         return
     await steps.ask_text(turn)

@@ -11,9 +11,9 @@ from bot.i18n import Html
 from bot.turn import Turn
 from handlers.broadcasts import audience, views
 from handlers.events.readers import TYPED_EXAMPLE, read_start
-from handlers.events.steps import move, typed
-from handlers.profile.steps import zone_label
+from handlers.shared.flow import data, move, typed
 from handlers.shared.localized_input import language_in
+from handlers.shared.typed_zones import zone_label
 from storage.broadcasts import KIND, source_of
 
 SCHEDULE_DAYS_MAX = 60
@@ -82,7 +82,7 @@ async def on_ack_choice(turn: Turn) -> None:
 
 async def show_preview(turn: Turn) -> None:
     await move(turn, "preview")
-    t, draft = turn.t, audience.data(turn)
+    t, draft = turn.t, data(turn)
     when = _when(turn)
     lines = [
         t.gettext(
@@ -118,7 +118,7 @@ async def on_change_audience(turn: Turn) -> None:
 
 async def on_send(turn: Turn) -> None:
     """Confirm: check the audience once more, write the broadcast, plan its batch."""
-    t, draft = turn.t, audience.data(turn)
+    t, draft = turn.t, data(turn)
     programme, landscapes = await audience.scope(turn)
     total = sum((await audience.counts(turn)).values())
     if not total:
@@ -174,5 +174,5 @@ async def on_send(turn: Turn) -> None:
 
 
 def _when(turn: Turn) -> datetime | None:
-    when = audience.data(turn).get("when")
+    when = data(turn).get("when")
     return datetime.fromisoformat(when) if when else None

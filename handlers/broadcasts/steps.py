@@ -10,14 +10,14 @@ from bot.callbacks import InvalidCallback
 from bot.i18n import Html, escape
 from bot.turn import Turn
 from handlers.broadcasts import audience, confirm, views
-from handlers.events.steps import move
+from handlers.shared.flow import data, move
 from handlers.shared.localized_input import language_in
 
 
 async def ask_text(turn: Turn) -> None:
     await move(turn, "text")
     t = turn.t
-    language = audience.data(turn).get("default") or t.language
+    language = data(turn).get("default") or t.language
     await turn.settle(
         t.gettext(
             "Send the message in {language}. It goes out exactly as you type it.",
@@ -27,18 +27,18 @@ async def ask_text(turn: Turn) -> None:
 
 
 async def on_text(turn: Turn) -> None:
-    default = audience.data(turn).get("default") or turn.t.language
+    default = data(turn).get("default") or turn.t.language
     limit = views.TELEGRAM_TEXT_MAX - views.longest_marker(turn.services.catalogs, default)
     value = await _read(turn, limit)
     if value is None:
         return
-    texts = {**audience.data(turn).get("texts", {}), default: value}
+    texts = {**data(turn).get("texts", {}), default: value}
     await move(turn, "languages", texts=texts, default=default)
     await show_languages(turn)
 
 
 async def show_languages(turn: Turn) -> None:
-    t, draft = turn.t, audience.data(turn)
+    t, draft = turn.t, data(turn)
     texts, default = draft["texts"], draft["default"]
     others = [code for code in turn.services.catalogs.languages if code != default]
     buttons = [
@@ -58,7 +58,7 @@ async def show_languages(turn: Turn) -> None:
 
 async def on_version_language(turn: Turn) -> None:
     code = turn.arg()
-    if code not in turn.services.catalogs.languages or code == audience.data(turn)["default"]:
+    if code not in turn.services.catalogs.languages or code == data(turn)["default"]:
         raise InvalidCallback(f"language {code}")
     await move(turn, "version", editing=code)
     t = turn.t
@@ -77,13 +77,13 @@ async def on_version_text(turn: Turn) -> None:
     value = await _read(turn, views.TELEGRAM_TEXT_MAX)
     if value is None:
         return
-    draft = audience.data(turn)
+    draft = data(turn)
     await move(turn, "languages", texts={**draft["texts"], draft["editing"]: value})
     await show_languages(turn)
 
 
 async def on_languages_done(turn: Turn) -> None:
-    if "ack" in audience.data(turn):
+    if "ack" in data(turn):
         await confirm.show_preview(turn)
         return
     await confirm.ask_schedule(turn)

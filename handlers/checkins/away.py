@@ -14,6 +14,7 @@ from bot.access import Level
 from bot.i18n import N_, Translator
 from bot.routing import Command, Route
 from bot.turn import Turn
+from handlers.shared import flow
 
 MAX_DAYS_AHEAD = 366  # a typo in the year should not silence someone for a decade
 OFF = ("off", "back")
@@ -31,7 +32,7 @@ async def away(turn: Turn) -> None:
     partner = turn.partner
     assert partner is not None  # Level.PARTNER
     t = turn.t
-    today = turn.services.clock().astimezone(t.zone).date()
+    today = flow.today(turn)
     typed = " ".join(turn.args)
     if not typed:
         await turn.reply(_status(t, partner.away_until, today))

@@ -5,7 +5,6 @@ and the summary the partner checks before sending."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from telegram import InlineKeyboardButton
 
@@ -18,6 +17,7 @@ from bot.replies import Keyboard
 from bot.turn import Turn
 from handlers.checkins.cards import answer_lines, period_label, question_text
 from handlers.shared.cards import programme_name
+from handlers.shared.flow import today
 from storage.models import CheckinQuestion, CheckinTemplate, Landscape, Programme, QuestionKind
 
 FLOW = "checkin"
@@ -41,11 +41,6 @@ class Open:
     @property
     def questions(self) -> list[CheckinQuestion]:
         return list(self.template.questions)
-
-
-def today(turn: Turn) -> date:
-    """Today where the partner is: a check-in belongs to the period of the day it is sent."""
-    return turn.services.clock().astimezone(turn.t.zone).date()
 
 
 def period(turn: Turn, template: CheckinTemplate) -> Period:

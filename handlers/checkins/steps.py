@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from bot.access import Level
 from bot.callbacks import InvalidCallback
-from bot.checkins.answers import Invalid, Sent, Value, label, parse, read_location
+from bot.checkins.answers import Sent, Value, label, parse, read_location
 from bot.checkins.draft import PIN, parts_of, step_name
 from bot.content.schema import QUESTIONS
 from bot.i18n import escape
 from bot.routing import Button, Route, Step
 from bot.turn import Turn
+from bot.typed import Invalid
 from handlers.checkins import flow
 from handlers.checkins.cards import question_text
 

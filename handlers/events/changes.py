@@ -15,6 +15,7 @@ from bot.turn import Turn
 from handlers.events import start as event_start
 from handlers.events import steps
 from handlers.events.readers import read_description, read_end, read_title, read_where
+from handlers.shared import flow
 from handlers.shared.cards import event_card
 from handlers.shared.localized_input import language_in
 from storage.models import Event, Programme
@@ -81,16 +82,16 @@ async def on_field(turn: Turn) -> None:
         return
     t = turn.t
     if field == "time":
-        await steps.move(turn, "start")
+        await flow.move(turn, "start")
         question = event_start.start_question(t, event.timezone, turn.services.clock())
         await turn.settle(question, event_start.day_keyboard(turn, event.timezone, "ee.day"))
     elif field == "landscapes":
         programme = await _programme_of(turn, event)
         chosen = [landscape.id for landscape in event.landscapes]
-        await steps.move(turn, "landscapes", landscapes=chosen)
+        await flow.move(turn, "landscapes", landscapes=chosen)
         await _ask_landscapes(turn, programme, chosen, 0)
     else:
-        await steps.move(turn, "lang", field=field)
+        await flow.move(turn, "lang", field=field)
         keyboard = steps.language_keyboard(turn, getattr(event, field), "ee.lang")
         question = t.gettext("Which language? ✓ marks the languages that already have a text.")
         await turn.settle(question, keyboard)
@@ -103,8 +104,8 @@ async def on_language(turn: Turn) -> None:
     event = await steps.flow_event(turn)
     if event is None:
         return
-    field = steps.data(turn)["field"]
-    await steps.move(turn, "text", language=code)
+    field = flow.data(turn)["field"]
+    await flow.move(turn, "text", language=code)
     t = turn.t
     text = t.gettext(_TEXT_PROMPTS[field], language=language_in(t, code))
     current = getattr(event, field).get(code)
@@ -117,9 +118,9 @@ async def on_text(turn: Turn) -> None:
     event = await steps.flow_event(turn)
     if event is None:
         return
-    field, language = steps.data(turn)["field"], steps.data(turn)["language"]
+    field, language = flow.data(turn)["field"], flow.data(turn)["language"]
     if field == "place":
-        where = await steps.typed(turn, read_where)
+        where = await flow.typed(turn, read_where)
         if where is None:
             return
         online_url, place = where
@@ -128,7 +129,7 @@ async def on_text(turn: Turn) -> None:
         else:
             event.place = {**event.place, language: place or ""}
     else:
-        text = await steps.typed(turn, read_title if field == "title" else read_description)
+        text = await flow.typed(turn, read_title if field == "title" else read_description)
         if text is None:
             return
         setattr(event, field, {**getattr(event, field), language: text})
@@ -143,7 +144,7 @@ async def on_start(turn: Turn) -> None:
     if read is None:
         return
     start, zone = read
-    await steps.move(turn, "length", starts=start.isoformat(), zone=zone)
+    await flow.move(turn, "length", starts=start.isoformat(), zone=zone)
     await turn.reply(steps.length_question(turn.t), steps.length_keyboard(turn, "ee.len"))
 
 
@@ -154,12 +155,12 @@ async def on_day(turn: Turn) -> None:
 
 
 async def on_length_button(turn: Turn) -> None:
-    await _retime(turn, steps.read_length(turn, steps.moment(turn, "starts")))
+    await _retime(turn, steps.read_length(turn, flow.moment(turn, "starts")))
 
 
 async def on_end(turn: Turn) -> None:
-    start, zone = steps.moment(turn, "starts"), steps.data(turn)["zone"]
-    end = await steps.typed(turn, read_end, start, zone, turn.services.clock())
+    start, zone = flow.moment(turn, "starts"), flow.data(turn)["zone"]
+    end = await flow.typed(turn, read_end, start, zone, turn.services.clock())
     if end is not None:
         await _retime(turn, end)
 
@@ -168,10 +169,10 @@ async def _retime(turn: Turn, end: datetime) -> None:
     event = await steps.flow_event(turn)
     if event is None:
         return
-    start, old_sequence, old_start = steps.moment(turn, "starts"), event.sequence, event.starts_at
+    start, old_sequence, old_start = flow.moment(turn, "starts"), event.sequence, event.starts_at
     if (start, end) != (event.starts_at, event.ends_at):
         event.sequence += 1  # calendar apps replace the entry they imported
-    event.starts_at, event.ends_at, event.timezone = start, end, steps.data(turn)["zone"]
+    event.starts_at, event.ends_at, event.timezone = start, end, flow.data(turn)["zone"]
     if event.sequence != old_sequence:
         services = turn.services
         await replan_after_move(
@@ -256,7 +257,7 @@ async def _programme_of(turn: Turn, event: Event) -> Programme:
 
 async def _flow_programme(turn: Turn) -> Programme:
     """For the landscape buttons, which need no event state beyond its programme."""
-    event = await steps.manageable(turn, int(steps.data(turn)["event"]))
+    event = await steps.manageable(turn, int(flow.data(turn)["event"]))
     if event is None:
         raise InvalidCallback("event no longer manageable")
     return await _programme_of(turn, event)

@@ -18,6 +18,7 @@ from bot.turn import Turn
 from handlers.events import start as event_start
 from handlers.events import steps
 from handlers.events.readers import read_description, read_end, read_title, read_where
+from handlers.shared import flow
 from handlers.shared.cards import event_card, programme_name
 from storage.models import Event, Landscape, Programme
 
@@ -29,7 +30,7 @@ ZONES_SHOWN = 3  # in the preview; more are counted
 async def new_event(turn: Turn) -> None:
     """/newevent: ask for the programme, unless there is only one to choose."""
     t = turn.t
-    programmes = await steps.managed_programmes(turn)
+    programmes = await flow.manageable_programmes(turn)
     everyone = manages(turn.partner, None)
     if not programmes and not everyone:
         await turn.reply(t.gettext("You don't coordinate any programme yet."))
@@ -88,12 +89,12 @@ async def on_landscapes_done(turn: Turn) -> None:
     chosen = steps.chosen_landscapes(turn, await _programme(turn))
     if not chosen:
         raise InvalidCallback("no landscape chosen")
-    await steps.move(turn, "title", landscapes=chosen)
+    await flow.move(turn, "title", landscapes=chosen)
     await _ask_title(turn)
 
 
 async def on_whole_programme(turn: Turn) -> None:
-    await steps.move(turn, "title", landscapes=[])
+    await flow.move(turn, "title", landscapes=[])
     await _ask_title(turn)
 
 
@@ -102,10 +103,10 @@ async def _ask_title(turn: Turn) -> None:
 
 
 async def on_title(turn: Turn) -> None:
-    title = await steps.typed(turn, read_title)
+    title = await flow.typed(turn, read_title)
     if title is None:
         return
-    await steps.move(turn, "start", title=title)
+    await flow.move(turn, "start", title=title)
     zone = await _default_zone(turn)
     question = event_start.start_question(turn.t, zone, turn.services.clock())
     await turn.reply(question, event_start.day_keyboard(turn, zone, "ne.day"))
@@ -120,38 +121,38 @@ async def on_start(turn: Turn) -> None:
     if read is None:
         return
     start, zone = read
-    await steps.move(turn, "length", starts=start.isoformat(), zone=zone)
+    await flow.move(turn, "length", starts=start.isoformat(), zone=zone)
     await turn.reply(steps.length_question(turn.t), steps.length_keyboard(turn, "ne.len"))
 
 
 async def on_length_button(turn: Turn) -> None:
-    await _ended(turn, steps.read_length(turn, steps.moment(turn, "starts")))
+    await _ended(turn, steps.read_length(turn, flow.moment(turn, "starts")))
 
 
 async def on_end(turn: Turn) -> None:
-    start, zone = steps.moment(turn, "starts"), steps.data(turn)["zone"]
-    end = await steps.typed(turn, read_end, start, zone, turn.services.clock())
+    start, zone = flow.moment(turn, "starts"), flow.data(turn)["zone"]
+    end = await flow.typed(turn, read_end, start, zone, turn.services.clock())
     if end is not None:
         await _ended(turn, end)
 
 
 async def _ended(turn: Turn, end: datetime) -> None:
-    await steps.move(turn, "where", ends=end.isoformat())
+    await flow.move(turn, "where", ends=end.isoformat())
     await turn.settle(steps.where_question(turn.t))
 
 
 async def on_where(turn: Turn) -> None:
-    where = await steps.typed(turn, read_where)
+    where = await flow.typed(turn, read_where)
     if where is None:
         return
     online_url, place = where
-    await steps.move(turn, "description", online_url=online_url, place=place)
+    await flow.move(turn, "description", online_url=online_url, place=place)
     skip = [[turn.button(turn.t.gettext("Skip"), "ne.skip")]]
     await turn.reply(turn.t.gettext("Send a short description for partners, or skip it."), skip)
 
 
 async def on_description(turn: Turn) -> None:
-    description = await steps.typed(turn, read_description)
+    description = await flow.typed(turn, read_description)
     if description is not None:
         await _preview(turn, description)
 
@@ -161,7 +162,7 @@ async def on_skip_description(turn: Turn) -> None:
 
 
 async def _preview(turn: Turn, description: str | None) -> None:
-    await steps.move(turn, "preview", description=description)
+    await flow.move(turn, "preview", description=description)
     event, _ = await _draft(turn)
     t = turn.t
     text = t.gettext("This is how partners will see it:") + "\n\n"
@@ -231,7 +232,7 @@ async def on_stop(turn: Turn) -> None:
 
 async def _draft(turn: Turn) -> tuple[Event, list[Landscape]]:
     """The event the answers describe, not yet in the database (the preview shows it)."""
-    data = steps.data(turn)
+    data = flow.data(turn)
     programme = await _programme(turn) if data["programme"] is not None else None
     landscapes = steps.in_order(programme, data["landscapes"]) if programme else []
     language = turn.t.language
@@ -246,8 +247,8 @@ async def _draft(turn: Turn) -> tuple[Event, list[Landscape]]:
         online_url=data.get("online_url"),
         programme=programme,
         programme_id=programme.id if programme else None,
-        starts_at=steps.moment(turn, "starts"),
-        ends_at=steps.moment(turn, "ends"),
+        starts_at=flow.moment(turn, "starts"),
+        ends_at=flow.moment(turn, "ends"),
         timezone=data["zone"],
         audience=[],
         sequence=0,
@@ -258,7 +259,7 @@ async def _draft(turn: Turn) -> tuple[Event, list[Landscape]]:
 
 async def _default_zone(turn: Turn) -> str:
     """The first chosen landscape's zone, else the programme's first, else the coordinator's."""
-    data = steps.data(turn)
+    data = flow.data(turn)
     if data["programme"] is not None:
         programme = await _programme(turn)
         chosen = steps.in_order(programme, data["landscapes"]) or programme.landscapes
@@ -268,7 +269,7 @@ async def _default_zone(turn: Turn) -> str:
 
 
 async def _programme(turn: Turn) -> Programme:
-    programme_id = steps.data(turn)["programme"]
+    programme_id = flow.data(turn)["programme"]
     programme = await turn.uow.programmes.get(int(programme_id)) if programme_id else None
     if programme is None:
         raise InvalidCallback("the flow has no programme")

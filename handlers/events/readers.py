@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, Translator
-from handlers.profile.steps import clean_text
+from bot.typed import Invalid
+from handlers.shared.flow import clean_text
 from handlers.shared.typed_times import NoSuchTime, read_clock, read_typed
 from handlers.shared.typed_zones import read_timezone
 
@@ -28,14 +29,6 @@ _CLOCK = re.compile(r"^(\d{1,2})[:h.](\d{2})$")
 TYPED_EXAMPLE = N_("tomorrow 10:00")
 _ZONE_LIKE = re.compile(r"^(?:utc|gmt)?[+-]\d", re.IGNORECASE)
 _LINK = re.compile(r"^https?://", re.IGNORECASE)
-
-
-class Invalid(ValueError):
-    """Typed input the flow cannot use; `hint` tells the coordinator what to send instead."""
-
-    def __init__(self, hint: str) -> None:
-        super().__init__(hint)
-        self.hint = hint
 
 
 class DayWithoutTime(Invalid):

@@ -12,16 +12,16 @@ from bot.callbacks import InvalidCallback
 from bot.i18n import Translator
 from bot.replies import Keyboard
 from bot.turn import Turn
-from handlers.events import steps
+from bot.typed import Invalid
 from handlers.events.readers import (
     TYPED_EXAMPLE,
     DayWithoutTime,
-    Invalid,
     read_start,
     read_start_on,
     time_question,
 )
-from handlers.profile.steps import zone_label
+from handlers.shared import flow
+from handlers.shared.typed_zones import zone_label
 
 DAY_BUTTONS = 8  # today, tomorrow and six more: a week ahead, by weekday name
 TIME_STEP = "starttime"
@@ -79,7 +79,7 @@ async def typed_start(turn: Turn, zone: str) -> tuple[datetime, str] | None:
 
 
 async def _ask_time(turn: Turn, day: date, zone: str) -> None:
-    await steps.move(turn, TIME_STEP, day=day.isoformat(), zone=zone)
+    await flow.move(turn, TIME_STEP, day=day.isoformat(), zone=zone)
     await turn.settle(time_question(turn.t, day))
 
 

@@ -1,11 +1,10 @@
-"""What the calendar editing flows share: which programmes and events a coordinator manages,
+"""What the calendar editing flows share: which events a coordinator manages,
 the event picker, the landscape, length and language keyboards, and the questions they ask."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from telegram import InlineKeyboardButton
 
@@ -14,22 +13,13 @@ from bot.callbacks import InvalidCallback
 from bot.i18n import Translator
 from bot.replies import Keyboard
 from bot.turn import Turn
-from handlers.events.readers import Invalid
-from handlers.profile import steps as profile_steps
+from handlers.shared import flow
 from handlers.shared.cards import event_title, programme_name
 from storage.models import Event, Landscape, Programme
 
 LENGTHS = (1, 2, 3, 4, 8)  # hours offered as buttons
 EVENTS_PER_PAGE = 8
 _LABEL_TITLE_MAX = 40
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-async def managed_programmes(turn: Turn) -> list[Programme]:
-    programmes = await turn.uow.programmes.all()
-    return [programme for programme in programmes if manages(turn.partner, programme.id)]
 
 
 async def manageable_events(turn: Turn) -> list[Event]:
@@ -67,36 +57,6 @@ async def event_from_args(turn: Turn, command: str) -> Event | None:
     if event is None:
         await turn.reply(t.gettext("I can't find event {number}.", number=turn.args[0]))
     return event
-
-
-async def typed(
-    turn: Turn,
-    read: Callable[Concatenate[Translator, str, P], T],
-    *args: P.args,
-    **kwargs: P.kwargs,
-) -> T | None:
-    """Read the typed text with `read`; on bad input, reply with its hint and return None (the
-    flow stays at the same question, so the coordinator simply types again)."""
-    try:
-        return read(turn.t, turn.text, *args, **kwargs)
-    except Invalid as invalid:
-        await turn.reply(invalid.hint)
-        return None
-
-
-def data(turn: Turn) -> dict[str, Any]:
-    """The answers of the open flow so far."""
-    assert turn.conversation is not None  # flow routes only run inside their flow
-    return turn.conversation.data
-
-
-def moment(turn: Turn, key: str) -> datetime:
-    return datetime.fromisoformat(data(turn)[key])
-
-
-async def move(turn: Turn, step: str, **changes: Any) -> None:
-    assert turn.conversation is not None
-    await turn.uow.conversations.move(turn.conversation, step, **changes)
 
 
 async def flow_event(turn: Turn) -> Event | None:
@@ -153,7 +113,7 @@ def landscapes_keyboard(
 ) -> Keyboard:
     """The programme's landscapes to toggle, then "Whole programme" (no landscapes)."""
     rows = list(
-        profile_steps.landscapes_keyboard(
+        flow.landscapes_keyboard(
             turn,
             programme.landscapes,
             chosen,
@@ -169,26 +129,16 @@ def landscapes_keyboard(
 
 async def toggle_landscape(turn: Turn, programme: Programme) -> tuple[list[int], int]:
     """Add or remove the pressed landscape, which must be one of the programme's."""
-    conversation = turn.conversation
-    assert conversation is not None
-    landscape_id, page = turn.arg_int(0), max(0, turn.arg_int(1))
-    if landscape_id not in {landscape.id for landscape in programme.landscapes}:
-        raise InvalidCallback(f"landscape {landscape_id} is not in the programme")
-    chosen = chosen_landscapes(turn, programme)
-    if landscape_id in chosen:
-        chosen.remove(landscape_id)
-    else:
-        chosen.append(landscape_id)
-    await turn.uow.conversations.move(conversation, conversation.step, landscapes=chosen)
-    return chosen, page
+    return await flow.toggle_landscape(turn, _ids(programme))
 
 
 def chosen_landscapes(turn: Turn, programme: Programme) -> list[int]:
     """The flow's choice, limited to landscapes the programme still has."""
-    conversation = turn.conversation
-    assert conversation is not None
-    own = {landscape.id for landscape in programme.landscapes}
-    return [int(i) for i in conversation.data.get("landscapes", []) if int(i) in own]
+    return flow.chosen_landscapes(turn, _ids(programme))
+
+
+def _ids(programme: Programme) -> set[int]:
+    return {landscape.id for landscape in programme.landscapes}
 
 
 def in_order(programme: Programme, ids: Sequence[int]) -> list[Landscape]:

@@ -17,7 +17,8 @@ from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers.menu import main_menu
 from handlers.profile import steps
-from handlers.shared.typed_zones import read_timezone
+from handlers.shared import flow
+from handlers.shared.typed_zones import read_timezone, zone_label
 from storage.models import Conversation, Invite, Partner, Role, StakeholderType
 
 FLOW = "onboarding"
@@ -111,7 +112,7 @@ def _privacy_notice(turn: Turn) -> str:
 async def _ask_landscapes(turn: Turn, data: dict[str, object], page: int) -> None:
     landscapes = await turn.uow.places.landscapes()
     chosen = [int(i) for i in data.get("landscapes", [])]  # type: ignore[attr-defined]
-    keyboard = steps.landscapes_keyboard(
+    keyboard = flow.landscapes_keyboard(
         turn,
         landscapes,
         chosen,
@@ -207,7 +208,7 @@ async def on_stakeholder(turn: Turn) -> None:
 
 
 async def on_landscape_toggle(turn: Turn) -> None:
-    _chosen, page = await steps.toggle_landscape(turn)
+    _chosen, page = await flow.toggle_landscape(turn)
     assert turn.conversation is not None
     await _ask_landscapes(turn, turn.conversation.data, page)
 
@@ -269,7 +270,7 @@ async def _finish(turn: Turn, conversation: Conversation) -> None:
     turn.partner = partner
     refresh_after_commit(turn)
     turn.t = turn.services.catalogs.translator(partner.language, partner.timezone)
-    zone = steps.zone_label(partner.timezone, turn.services.clock())
+    zone = zone_label(partner.timezone, turn.services.clock())
     await turn.settle(turn.t.gettext("Time zone: {zone}", zone=zone))
     await turn.reply(
         turn.t.gettext("Welcome aboard, {name}! You are registered.", name=partner.name),

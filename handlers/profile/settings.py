@@ -11,7 +11,8 @@ from bot.replies import Keyboard
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers.profile import onboarding, steps
-from handlers.shared.typed_zones import read_timezone
+from handlers.shared import flow
+from handlers.shared.typed_zones import read_timezone, zone_label
 from storage.models import Partner
 
 FLOW = "settings"
@@ -36,7 +37,7 @@ def _settings_screen(turn: Turn) -> tuple[str, Keyboard]:
     landscapes = ", ".join(landscape.name for landscape in partner.landscapes) or "—"
     values = {
         "language": t.language_name(partner.language or t.language),
-        "timezone": steps.zone_label(partner.timezone or "UTC", turn.services.clock()),
+        "timezone": zone_label(partner.timezone or "UTC", turn.services.clock()),
         "name": partner.name,
         "organisation": partner.organisation,
         "landscapes": landscapes,
@@ -96,7 +97,7 @@ async def _open(turn: Turn, field: str) -> None:
 
 
 async def _ask_landscapes(turn: Turn, chosen: list[int], page: int) -> None:
-    keyboard = steps.landscapes_keyboard(
+    keyboard = flow.landscapes_keyboard(
         turn,
         await turn.uow.places.landscapes(),
         chosen,
@@ -167,16 +168,16 @@ async def _save_text(turn: Turn, field: str, value: str | None, hint: str | None
 
 
 async def on_landscape_toggle(turn: Turn) -> None:
-    chosen, page = await steps.toggle_landscape(turn)
+    chosen, page = await flow.toggle_landscape(turn)
     await _ask_landscapes(turn, chosen, page)
 
 
 async def on_landscape_page(turn: Turn) -> None:
-    await _ask_landscapes(turn, steps.chosen_landscapes(turn), max(0, turn.arg_int(0)))
+    await _ask_landscapes(turn, flow.chosen_landscapes(turn), max(0, turn.arg_int(0)))
 
 
 async def on_landscapes_done(turn: Turn) -> None:
-    ids = steps.chosen_landscapes(turn)
+    ids = flow.chosen_landscapes(turn)
     if not ids:
         raise InvalidCallback("no landscape chosen")
     partner = _partner(turn)

@@ -12,12 +12,12 @@ from bot.replies import Keyboard
 from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers.shared.cards import programme_card, programme_name
+from handlers.shared.flow import manageable_programmes, today
 from handlers.shared.localized_input import (
     button_label,
     language_in,
     language_picker,
     read_text,
-    today,
 )
 from storage.models import Programme, ProgrammeFigure
 
@@ -28,7 +28,7 @@ STATUS_MAX = 2000
 async def set_status(turn: Turn) -> None:
     """/setstatus [programme]: the named programme, the only one the user manages, or a choice."""
     t = turn.t
-    programmes = [p for p in await turn.uow.programmes.all() if manages(turn.partner, p.id)]
+    programmes = await manageable_programmes(turn)
     if turn.args:
         wanted = " ".join(turn.args).casefold()
         found = [p for p in programmes if _names(p, wanted)]

@@ -16,10 +16,10 @@ from handlers.questions.faq_views import (
     ANSWER_MAX,
     FLOW,
     QUESTION_MAX,
-    editable_programmes,
     entry_screen,
 )
 from handlers.shared.cards import programme_name
+from handlers.shared.flow import manageable_programmes
 from handlers.shared.localized_input import (
     PHRASE_MAX,
     PHRASE_MIN,
@@ -62,7 +62,7 @@ async def start_from_question(turn: Turn, question: Question, alike: Sequence[Qu
 async def start(turn: Turn, data: dict[str, Any]) -> None:
     t = turn.t
     choices: list[tuple[str, int]] = [
-        (programme_name(t, p), p.id) for p in await editable_programmes(turn)
+        (programme_name(t, p), p.id) for p in await manageable_programmes(turn)
     ]
     if level_of(turn.partner) == Level.ADMIN:
         choices.append((t.gettext("All programmes"), EVERY_PROGRAMME))

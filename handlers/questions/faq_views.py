@@ -12,8 +12,9 @@ from bot.localized import plain, show
 from bot.replies import Keyboard
 from bot.turn import Turn
 from handlers.shared.cards import programme_name
+from handlers.shared.flow import manageable_programmes
 from handlers.shared.localized_input import clip, language_in
-from storage.models import FaqEntry, Programme
+from storage.models import FaqEntry
 
 FLOW = "faq"
 PAGE = 8
@@ -24,10 +25,6 @@ FIELDS = {
     "answer": N_("Answer"),
     "triggers": N_("Trigger phrases"),
 }
-
-
-async def editable_programmes(turn: Turn) -> list[Programme]:
-    return [p for p in await turn.uow.programmes.all() if manages(turn.partner, p.id)]
 
 
 async def editable_entry(turn: Turn, entry_id: int) -> FaqEntry:
@@ -49,7 +46,7 @@ async def list_screen(turn: Turn, offset: int) -> tuple[str, Keyboard]:
     t = turn.t
     # Admins edit every entry, including partnership-wide ones (no programme).
     everything = level_of(turn.partner) == Level.ADMIN
-    ids = None if everything else [p.id for p in await editable_programmes(turn)]
+    ids = None if everything else [p.id for p in await manageable_programmes(turn)]
     entries = await turn.uow.faq.page(ids, offset=offset, limit=PAGE + 1)
     if not entries and offset > 0:  # the last one of a page was deleted
         return await list_screen(turn, max(0, offset - PAGE))

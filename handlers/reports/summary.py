@@ -22,7 +22,7 @@ from bot.routing import Button, Command, Route
 from bot.turn import Turn
 from handlers.reports.summary_cards import summary_card
 from handlers.shared.cards import programme_name
-from handlers.shared.localized_input import today
+from handlers.shared.flow import today
 from storage.checkin_stats import Scope
 from storage.models import Landscape, Programme
 

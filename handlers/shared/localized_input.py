@@ -1,12 +1,10 @@
 """What the content-editing commands (/setstatus, /faq) share: a language picker that ticks the
-languages already written, reading typed texts and phrase lists with a hint when they do not fit,
-and the editor's today."""
+languages already written, reading typed texts and phrase lists with a hint when they do not fit."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 
 from babel import Locale
 
@@ -95,8 +93,3 @@ def too_many_phrases(t: Translator) -> str:
     return t.ngettext(
         "Please send at most {n} phrase.", "Please send at most {n} phrases.", PHRASES_MAX
     )
-
-
-def today(turn: Turn) -> date:
-    """The date where the editor is: what they write is true "as of" their today."""
-    return turn.services.clock().astimezone(turn.t.zone).date()

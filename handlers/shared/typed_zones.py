@@ -15,7 +15,7 @@ from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone_location
 
-from bot.i18n import locales_dir
+from bot.i18n import locales_dir, utc_offset
 
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 MAX_OFFSET_HOURS = 14
@@ -93,3 +93,12 @@ def _zones_by_offset() -> dict[int, str]:
 
 def _minutes_east(offset: timedelta | None) -> int:
     return int(offset.total_seconds()) // 60 if offset else 0
+
+
+def zone_label(zone: str, at: datetime) -> str:
+    """ "Asia/Phnom Penh (UTC+7)": the offset at `at`, since daylight saving moves it. A zone
+    that is only an offset (UTC, Etc/GMT-7, whose sign is POSIX's) shows the offset alone."""
+    offset = utc_offset(zoneinfo.ZoneInfo(zone), at)
+    if zone in {"UTC", "GMT"} or zone.startswith("Etc/"):
+        return offset
+    return f"{zone.replace('_', ' ')} ({offset})"
