@@ -29,12 +29,13 @@ from bot.callbacks import InvalidCallback
 from bot.checkins.answers import short_label
 from bot.checkins.charts import ChartText, Line, render_png
 from bot.checkins.ranges import DateRange, parse_period
-from bot.checkins.scopes import Report, place_by_code, read_report, split_place, today
 from bot.i18n import N_, SOURCE_LANGUAGE
 from bot.intents import normalize
 from bot.localized import plain
 from bot.routing import Button, Command, Route
 from bot.turn import Turn
+from handlers.reports.scopes import Report, place_by_code, read_report, split_place
+from handlers.shared.flow import today
 from storage.models import CheckinQuestion, QuestionKind
 
 DEFAULT_MONTHS = 12

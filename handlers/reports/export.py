@@ -20,11 +20,11 @@ from bot.access import Level, managed_programmes
 from bot.checkins.export_files import package
 from bot.checkins.export_process import ExportFailed, write_export
 from bot.checkins.export_writer import SPREADSHEET_MAX_ROWS
-from bot.checkins.scopes import Report, read_report, split_place
 from bot.i18n import N_
 from bot.progress_message import ProgressMessage
 from bot.routing import Command, Route
 from bot.turn import Turn
+from handlers.reports.scopes import Report, read_report, split_place
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot.callbacks import InvalidCallback
 from bot.checkins.ranges import DateRange, parse_period, period_examples, period_label
 from bot.i18n import Translator
 from bot.localized import plain
 from bot.turn import Turn
+from handlers.shared.flow import today
 from storage.checkin_export import Selection
 from storage.models import Landscape, Programme
 
@@ -39,10 +40,6 @@ class Report:
         if self.period is None:
             return t.gettext("all periods")
         return period_label(t, self.period)
-
-
-def today(turn: Turn) -> date:
-    return turn.services.clock().astimezone(turn.t.zone).date()
 
 
 async def split_place(turn: Turn, words: Sequence[str]) -> tuple[Place | None, list[str]]:
