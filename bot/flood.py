@@ -13,8 +13,8 @@ from collections.abc import Callable
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
+from bot.language import language_of
 from bot.services import Services
-from handlers.errors import language_of
 
 log = logging.getLogger(__name__)
 
