@@ -14,7 +14,7 @@ from bot.routing import Button, Command, Route, Step
 from bot.turn import Turn
 from handlers.events import start as event_start
 from handlers.events import steps
-from handlers.events.readers import read_description, read_end, read_title, read_where
+from handlers.events.readers import read_description, read_title, read_where
 from handlers.shared import flow
 from handlers.shared.cards import event_card
 from handlers.shared.localized_input import language_in
@@ -138,14 +138,8 @@ async def on_text(turn: Turn) -> None:
 
 async def on_start(turn: Turn) -> None:
     event = await steps.flow_event(turn)
-    if event is None:
-        return
-    read = await event_start.typed_start(turn, event.timezone)
-    if read is None:
-        return
-    start, zone = read
-    await flow.move(turn, "length", starts=start.isoformat(), zone=zone)
-    await turn.reply(steps.length_question(turn.t), steps.length_keyboard(turn, "ee.len"))
+    if event is not None:
+        await event_start.on_start(turn, event.timezone, "ee")
 
 
 async def on_day(turn: Turn) -> None:
@@ -155,12 +149,11 @@ async def on_day(turn: Turn) -> None:
 
 
 async def on_length_button(turn: Turn) -> None:
-    await _retime(turn, steps.read_length(turn, flow.moment(turn, "starts")))
+    await _retime(turn, event_start.pressed_end(turn))
 
 
 async def on_end(turn: Turn) -> None:
-    start, zone = flow.moment(turn, "starts"), flow.data(turn)["zone"]
-    end = await flow.typed(turn, read_end, start, zone, turn.services.clock())
+    end = await event_start.typed_end(turn)
     if end is not None:
         await _retime(turn, end)
 

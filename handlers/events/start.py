@@ -1,5 +1,6 @@
-"""The start question both calendar flows ask: day buttons (today, tomorrow, the week's next
-days by name), a start typed in words or digits, and the time of a day chosen without one."""
+"""The time steps both calendar flows ask: the start — day buttons (today, tomorrow, the
+week's next days by name), a start typed in words or digits, the time of a day chosen without
+one — then how long it lasts, by button or as a typed end."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from bot.i18n import Translator
 from bot.replies import Keyboard
 from bot.turn import Turn
 from bot.typed import Invalid
+from handlers.events import steps
 from handlers.events.readers import (
     TYPED_EXAMPLE,
     DayWithoutTime,
+    read_end,
     read_start,
     read_start_on,
     time_question,
@@ -76,6 +79,28 @@ async def typed_start(turn: Turn, zone: str) -> tuple[datetime, str] | None:
     except Invalid as invalid:
         await turn.reply(invalid.hint)
     return None
+
+
+async def on_start(turn: Turn, zone: str, prefix: str) -> None:
+    """The start typed (or the time of the chosen day): kept, then the length question with
+    `<prefix>.len` buttons."""
+    read = await typed_start(turn, zone)
+    if read is None:
+        return
+    start, zone = read
+    await flow.move(turn, "length", starts=start.isoformat(), zone=zone)
+    await turn.reply(steps.length_question(turn.t), steps.length_keyboard(turn, f"{prefix}.len"))
+
+
+def pressed_end(turn: Turn) -> datetime:
+    """The end a length button gives, from the start the flow keeps."""
+    return steps.read_length(turn, flow.moment(turn, "starts"))
+
+
+async def typed_end(turn: Turn) -> datetime | None:
+    """The end typed as a time or a date and time; None when the flow asked again."""
+    start, zone = flow.moment(turn, "starts"), flow.data(turn)["zone"]
+    return await flow.typed(turn, read_end, start, zone, turn.services.clock())
 
 
 async def _ask_time(turn: Turn, day: date, zone: str) -> None:
