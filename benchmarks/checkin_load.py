@@ -25,7 +25,8 @@ from sqlalchemy import insert
 from bot.content import apply_content, read_content_file
 from storage.database import Database
 from storage.models import Cadence, Partner, PartnerLandscape, Role, StakeholderType
-from tests.support.checkin_data import QUESTIONS, random_answers
+from tests.support.checkins import FLR_QUESTIONS as QUESTIONS
+from tests.support.checkins import random_answers
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 EXAMPLE = Path(__file__).parents[1] / "bot" / "examples" / "content.toml"

@@ -16,7 +16,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Catalogs
-from handlers.event_input import DayWithoutTime, Invalid, read_start
+from bot.typed import Invalid
+from handlers.events.readers import DayWithoutTime, read_start
 
 DATA = Path(__file__).parents[1] / "tests" / "data" / "typed_times.toml"
 

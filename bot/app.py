@@ -25,9 +25,6 @@ from bot.routing import Command
 from bot.services import Services
 from bot.settings import Settings
 from bot.understanding import Understanding
-from handlers.broadcast_progress import INTERVAL, progress_job
-from handlers.checkin_prompts import PLAN_EVERY, prompt_planner
-from handlers.errors import error_handler
 from storage.database import Database
 from storage.models import Role, utcnow
 
@@ -79,7 +76,7 @@ def build_application(services: Services, limits: Limits) -> App:
         .rate_limiter(ReplyLimiter(limits, services.metrics))
         .build()
     )
-    application.add_error_handler(error_handler(services))
+    application.add_error_handler(handlers.error_handler(services))
     return application
 
 
@@ -107,11 +104,11 @@ async def on_start(application: App, services: Services, inbox: Inbox) -> None:
         _catch_up(inbox), interval=CATCH_UP_EVERY, first=CATCH_UP_EVERY, name="catch-up"
     )
     application.job_queue.run_repeating(_prune(services), interval=3600, first=60, name="prune")
-    if services.settings.checkins.prompts:
-        application.job_queue.run_repeating(
-            prompt_planner(services), interval=PLAN_EVERY, first=1, name="checkin-prompts"
-        )
-    application.job_queue.run_repeating(progress_job(services), interval=INTERVAL, name="progress")
+    for job in handlers.jobs():
+        if job.wanted(services.settings):
+            application.job_queue.run_repeating(
+                job.make(services), interval=job.interval, first=job.first, name=job.name
+            )
     log.info("bot @%s is up", bot.username)
 
 

@@ -14,8 +14,8 @@ from telegram import Bot, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from bot.language import language_of
 from bot.services import Services
-from handlers.errors import language_of
 
 log = logging.getLogger(__name__)
 

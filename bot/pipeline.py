@@ -17,6 +17,7 @@ from telegram.constants import ChatType
 from bot.access import Level, level_of, settled_role
 from bot.callbacks import InvalidCallback
 from bot.i18n import Translator
+from bot.language import chosen_language
 from bot.logs import handling
 from bot.routing import (
     Button,
@@ -207,10 +208,9 @@ class Pipeline:
             if user.username and partner.username != user.username.lower():
                 partner.username = user.username.lower()
         conversation = await uow.conversations.get(user.id)
-        stored = partner.language if partner else None
-        if stored is None and conversation is not None:
-            stored = conversation.data.get("language")
-        language = self.services.catalogs.choose(stored, user.language_code)
+        language = chosen_language(
+            self.services.catalogs, partner, conversation, user.language_code
+        )
         zone = (partner.timezone if partner else None) or settings.locale.default_timezone
         translator = self.services.catalogs.translator(language, zone)
         return Turn(update, bot, self.services, uow, user, partner, conversation, translator)

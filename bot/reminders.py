@@ -1,6 +1,6 @@
 """Planning an event's reminders as rows: one batch per reminder offset, expanded to the
 event's audience when it falls due, and what to withdraw and whom to tell when the event moves
-or is cancelled. No Telegram here; handlers/reminders.py says how these messages read.
+or is cancelled. No Telegram here; handlers/events/reminders.py says how these messages read.
 
 Sources name what decided each row — "event:<id>:<sequence>:<minutes>" for a reminder,
 "event:<id>:<sequence>" for a move, "event:<id>" for a cancellation — so prefixes always end in

@@ -1,6 +1,9 @@
-"""Feature handlers, one module per feature. `routes()` composes them; the pipeline registers
-known commands, then buttons and flow steps, then the catch-alls last: free text is a question
-for `ask`, anything else goes to `fallback`. Two routes for one name stop the bot at start.
+"""Feature handlers, one package per feature; each package's `__init__` is its face (its
+`ROUTES`, and where it has them its `KINDS` of scheduled message and its `JOBS` on the clock),
+and this module composes the faces. `routes()` lists commands in the order Telegram's menu
+shows them (`MENU`). The pipeline registers known commands, then buttons and flow steps, then
+the catch-alls last: free text is a question for `questions.ask`, anything else goes to
+`fallback`. Two routes for one name stop the bot at start.
 
 Button actions are short, since callback data holds 64 bytes, and never renamed, since buttons
 already on partners' phones carry them. Their prefixes:
@@ -24,77 +27,67 @@ already on partners' phones carry them. Their prefixes:
 from __future__ import annotations
 
 from bot.delivery.kinds import Kind
-from bot.routing import Fallbacks, Route
+from bot.jobs import Repeating
+from bot.routing import Command, Fallbacks, Route
 from handlers import (
     admin,
-    ask,
-    attendance,
-    away,
-    broadcast,
-    chart,
-    checkin,
-    checkin_history,
-    checkin_prompts,
-    checkin_review,
-    content_files,
-    event_editing,
+    broadcasts,
+    checkins,
     events,
-    export,
     fallback,
-    faq,
     group_commands,
     group_members,
     group_reminders,
     groups,
     help,
-    onboarding,
-    privacy,
+    profile,
     programmes,
-    reminders,
-    rsvp,
-    settings,
-    status_editing,
-    summary,
-    template_view,
+    questions,
+    reports,
 )
+from handlers.errors import error_handler
+
+# Telegram's command menu lists commands in this order: joining, a partner's reporting and
+# meetings, the staff's tools, then the chat's own. A command not listed here comes last.
+MENU = (
+    "start checkin mycheckins away next events event newevent editevent cancelevent attendance "
+    "status programmes setstatus template broadcast broadcasts export chart summary review faq "
+    "unanswered groups contact help cancel settings language forget grant revoke invite "
+    "exportcontent"
+)
+_MENU_PLACES = {name: place for place, name in enumerate(MENU.split())}
 
 
 def routes() -> list[Route]:
-    return [
-        *onboarding.ROUTES,
-        *checkin.ROUTES,
-        *checkin_history.ROUTES,
-        *away.ROUTES,
+    composed = [
+        *profile.ROUTES,
+        *checkins.ROUTES,
         *events.ROUTES,
-        *event_editing.ROUTES,
-        *rsvp.ROUTES,
-        *attendance.ROUTES,
         *programmes.ROUTES,
-        *status_editing.ROUTES,
-        *template_view.ROUTES,
-        *broadcast.ROUTES,
-        *export.ROUTES,
-        *chart.ROUTES,
-        *summary.ROUTES,
-        *checkin_review.ROUTES,
-        *faq.ROUTES,
-        *ask.ROUTES,
+        *broadcasts.ROUTES,
+        *reports.ROUTES,
+        *questions.ROUTES,
         *help.ROUTES,
-        *settings.ROUTES,
-        *privacy.ROUTES,
         *admin.ROUTES,
-        *content_files.ROUTES,
         *groups.ROUTES,
         *group_commands.ROUTES,
         *group_members.ROUTES,
         *group_reminders.ROUTES,
     ]
+    return sorted(composed, key=_menu_place)
+
+
+def _menu_place(route: Route) -> int:
+    """A command's place in `MENU`; every other route keeps its order after the commands."""
+    if isinstance(route, Command) and route.name in _MENU_PLACES:
+        return _MENU_PLACES[route.name]
+    return len(_MENU_PLACES)
 
 
 def fallbacks() -> Fallbacks:
     return Fallbacks(
         unknown_command=fallback.unknown_command,
-        free_text=ask.free_text,
+        free_text=questions.free_text,
         other_message=fallback.other_message,
         personal_in_group=group_commands.personal,
     )
@@ -102,9 +95,12 @@ def fallbacks() -> Fallbacks:
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [
-        *group_reminders.with_groups(reminders.KINDS),
-        *broadcast.KINDS,
-        *checkin_prompts.KINDS,
-        *checkin_review.KINDS,
-    ]
+    return [*group_reminders.with_groups(events.KINDS), *broadcasts.KINDS, *checkins.KINDS]
+
+
+def jobs() -> list[Repeating]:
+    """Work the features do on the clock, in every process."""
+    return [*checkins.JOBS, *broadcasts.JOBS]
+
+
+__all__ = ["error_handler", "fallbacks", "jobs", "kinds", "routes"]

@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
+from bot.language import language_of
 from bot.ptb import Context
 from bot.services import Services
 
@@ -43,17 +44,3 @@ async def apologise(services: Services, bot: Bot, update: Update) -> None:
         )
     except TelegramError as error:
         log.warning("could not tell user %s about the failure: %s", user.id, error)
-
-
-async def language_of(services: Services, telegram_id: int, language_code: str | None) -> str:
-    try:
-        async with services.db.unit_of_work() as uow:
-            partner = await uow.partners.by_telegram_id(telegram_id)
-            conversation = await uow.conversations.get(telegram_id)
-    except Exception:  # the database may be what failed
-        log.warning("could not load the language of user %s", telegram_id, exc_info=True)
-        return services.catalogs.choose(None, language_code)
-    stored = partner.language if partner else None
-    if stored is None and conversation is not None:
-        stored = conversation.data.get("language")
-    return services.catalogs.choose(stored, language_code)

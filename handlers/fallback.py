@@ -1,5 +1,5 @@
 """What the bot says when nothing else claims a message: unknown commands and messages it cannot
-read (stickers, photos...). Free text outside a flow is a question: `handlers.ask`."""
+read (stickers, photos...). Free text outside a flow is a question: `handlers.questions.ask`."""
 
 from __future__ import annotations
 

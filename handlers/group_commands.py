@@ -10,7 +10,7 @@ from bot.access import Level, group_viewer
 from bot.i18n import Translator
 from bot.routing import GroupCommand, Route
 from bot.turn import Turn
-from handlers.cards import event_card, event_line, status_card
+from handlers.shared.cards import event_card, event_line, status_card
 from storage.events import Viewer
 from storage.models import LinkedChat, Programme
 

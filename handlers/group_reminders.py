@@ -29,9 +29,9 @@ from bot.localized import show
 from bot.reminders import REMINDER
 from bot.routing import Button, Route
 from bot.turn import Turn
-from handlers.cards import event_line
+from handlers.events.reminders import ANSWER_CODES, MakesButtons, answer_label, rsvp_open
 from handlers.group_commands import group_translator, landscape_ids
-from handlers.reminders import ANSWER_CODES, MakesButtons, answer_label, rsvp_open
+from handlers.shared.cards import event_line
 from storage.models import Event, RsvpAnswer
 from storage.uow import UnitOfWork
 

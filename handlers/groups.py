@@ -18,7 +18,7 @@ from bot.callbacks import InvalidCallback
 from bot.i18n import N_, Translator
 from bot.routing import Button, Command, GroupCommand, Route
 from bot.turn import Turn
-from handlers.cards import programme_name
+from handlers.shared.cards import programme_name
 from storage.models import Landscape, LinkedChat, Programme
 
 REFUSALS_AUDITED_EVERY = timedelta(minutes=1)

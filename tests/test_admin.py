@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.settings import AccessSettings
-from handlers.admin import UNDO_MINUTES
+from handlers.admin.roles import UNDO_MINUTES
 from storage.models import Role
 from tests.support.bot import BotHarness
 from tests.support.chat import ChatUser

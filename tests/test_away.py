@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.i18n import Catalogs
-from handlers.away import Unreadable, read_until
+from handlers.checkins.away import Unreadable, read_until
 from tests.support.bot import BotHarness
 from tests.support.people import add_partner
 

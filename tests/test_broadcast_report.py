@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from bot.callbacks import CallbackCodec, codec_key
 from bot.i18n import escape
-from handlers.broadcast_views import (
+from handlers.broadcasts.views import (
     TELEGRAM_TEXT_MAX,
     longest_marker,
     marker,

@@ -15,10 +15,12 @@ from PIL import Image
 
 from bot.checkins.charts import ChartText, Line, build_figure, bundled_fonts, font, render_png
 from bot.checkins.ranges import DateRange, period_label
-from handlers import chart as chart_handler
+from handlers.reports import chart as chart_handler
 from storage.models import Role, StakeholderType
 from tests.support.bot import BotHarness
-from tests.support.checkin_data import QUESTIONS, add_checkin, add_template
+from tests.support.checkins import FLR_QUESTIONS as QUESTIONS
+from tests.support.checkins import add_template
+from tests.support.checkins import submit_checkin as add_checkin
 from tests.support.people import add_partner
 
 COORDINATOR, FUNDER, KOREAN = 6200, 6201, 6202

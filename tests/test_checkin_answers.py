@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.checkins.answers import SHORT_MAX, Invalid, Sent, parse, short_label, shortened
+from bot.checkins.answers import SHORT_MAX, Sent, parse, short_label, shortened
 from bot.checkins.draft import Draft, answer_values, parts_of, shape, step_index, step_name
 from bot.i18n import Catalogs, Translator
+from bot.typed import Invalid
 from storage.checkins import AnswerValue
 from storage.models import CheckinQuestion, QuestionKind
 

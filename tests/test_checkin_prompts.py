@@ -16,7 +16,7 @@ from bot.content import apply_content, read_content_file
 from bot.delivery.kinds import ExpandContext, Message, Postpone, RenderContext, Skip
 from bot.services import Services
 from bot.settings import CheckinSettings, Settings
-from handlers.checkin_prompts import expand_nudge, expand_prompt, render_prompt
+from handlers.checkins.prompts import expand_nudge, expand_prompt, render_prompt
 from storage.models import (
     Batch,
     Cadence,

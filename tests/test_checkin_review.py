@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from bot.delivery.kinds import Message, RenderContext, Skip
-from handlers.checkin_review import COMMENT_MAX, KINDS
+from handlers.checkins.review import COMMENT_MAX, KINDS
 from storage.models import Checkin, CheckinStatus, Delivery, Role
 from tests.support.bot import BotHarness
 from tests.support.checkins import Answer, add_checkin, use_template

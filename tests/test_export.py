@@ -18,11 +18,13 @@ from bot import progress_message
 from bot.checkins import export_files
 from bot.checkins.export_writer import defused
 from bot.sandbox.api_objects import SentMessage
-from handlers import export as export_handler
+from handlers.reports import export as export_handler
 from storage.models import CheckinAnswer, CheckinStatus, Role, StakeholderType
 from tests.support.bot import BotHarness
 from tests.support.chat import ChatUser
-from tests.support.checkin_data import MEDIA_QUESTIONS, QUESTIONS, add_checkin, add_template
+from tests.support.checkins import FLR_QUESTIONS as QUESTIONS
+from tests.support.checkins import MEDIA_QUESTIONS, add_template
+from tests.support.checkins import submit_checkin as add_checkin
 from tests.support.people import add_partner
 
 COORDINATOR, KHMER_PARTNER, HOSTILE, LPA_PARTNER, FUNDER, ADMIN = 6100, 6101, 6102, 6103, 6104, 9000

@@ -17,7 +17,7 @@ from bot.delivery.kinds import ExpandContext, Message, RenderContext, Skip
 from bot.reminders import on_cancel, plan_reminders, replan_after_move
 from bot.services import Services
 from bot.settings import ReminderSettings, Settings
-from handlers.reminders import KINDS
+from handlers.events.reminders import KINDS
 from storage.models import (
     Batch,
     Delivery,

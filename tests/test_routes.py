@@ -99,3 +99,10 @@ async def test_the_bot_refuses_a_duplicate_before_any_update(
     with pytest.raises(DuplicateRoute, match=named):
         build_inbox(services, Bot(TOKEN), owner="test")
     await services.db.dispose()
+
+
+def test_every_command_has_its_place_in_the_menu() -> None:
+    """Telegram's menu shows commands in `handlers.MENU`'s order; one left out comes last."""
+    commands = [r.name for r in handlers.routes() if isinstance(r, Command)]
+    assert sorted(commands) == sorted(handlers.MENU.split())
+    assert commands == handlers.MENU.split()

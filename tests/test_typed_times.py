@@ -11,8 +11,8 @@ import pytest
 
 from benchmarks.typed_times import outcomes
 from bot.i18n import Catalogs
-from handlers.event_input import TYPED_EXAMPLE, DayWithoutTime, read_start
-from handlers.typed_zones import read_timezone
+from handlers.events.readers import TYPED_EXAMPLE, DayWithoutTime, read_start
+from handlers.shared.typed_zones import read_timezone
 
 
 @pytest.fixture(scope="module")

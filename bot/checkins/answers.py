@@ -18,6 +18,7 @@ import babel.numbers
 from bot.i18n import Translator
 from bot.localized import plain
 from bot.numbers import read_number
+from bot.typed import Invalid
 from storage.models import CheckinQuestion, QuestionKind
 
 Value = float | str
@@ -26,14 +27,6 @@ SHORT_MAX = 40  # a short label's length, as the content file bounds it
 _PERCENT_SIGNS = "%\u066a\uff05"  # "%", the Arabic "٪", the full-width "％"
 _DECIMAL_EXAMPLES = (12.5, 0.5, 1234.5)
 _WHOLE_EXAMPLES = (1200, 25, 3)
-
-
-class Invalid(ValueError):
-    """An answer the question cannot take; `hint` tells the partner what to send instead."""
-
-    def __init__(self, hint: str) -> None:
-        super().__init__(hint)
-        self.hint = hint
 
 
 @dataclass(frozen=True)
