@@ -35,9 +35,6 @@ from handlers import (
     checkins,
     events,
     fallback,
-    group_commands,
-    group_members,
-    group_reminders,
     groups,
     help,
     profile,
@@ -70,9 +67,6 @@ def routes() -> list[Route]:
         *help.ROUTES,
         *admin.ROUTES,
         *groups.ROUTES,
-        *group_commands.ROUTES,
-        *group_members.ROUTES,
-        *group_reminders.ROUTES,
     ]
     return sorted(composed, key=_menu_place)
 
@@ -89,13 +83,13 @@ def fallbacks() -> Fallbacks:
         unknown_command=fallback.unknown_command,
         free_text=questions.free_text,
         other_message=fallback.other_message,
-        personal_in_group=group_commands.personal,
+        personal_in_group=groups.personal,
     )
 
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [*group_reminders.with_groups(events.KINDS), *broadcasts.KINDS, *checkins.KINDS]
+    return [*groups.with_groups(events.KINDS), *broadcasts.KINDS, *checkins.KINDS]
 
 
 def jobs() -> list[Repeating]:

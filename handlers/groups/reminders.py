@@ -30,7 +30,7 @@ from bot.reminders import REMINDER
 from bot.routing import Button, Route
 from bot.turn import Turn
 from handlers.events.reminders import ANSWER_CODES, MakesButtons, answer_label, rsvp_open
-from handlers.group_commands import group_translator, landscape_ids
+from handlers.groups.commands import group_translator, landscape_ids
 from handlers.shared.cards import event_line
 from storage.models import Event, RsvpAnswer
 from storage.uow import UnitOfWork
