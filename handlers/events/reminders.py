@@ -19,7 +19,7 @@ from bot.i18n import N_, Translator
 from bot.localized import show
 from bot.reminders import CANCELLED, MOVED, REMINDER
 from handlers.shared.cards import event_line, event_title
-from storage.models import Event, RsvpAnswer
+from storage.models import Delivery, Event, RsvpAnswer
 from storage.uow import UnitOfWork
 
 # Callback codes for the answers ("rsvp:<event>:<code>:<view>").
@@ -98,14 +98,23 @@ async def _expand_reminder(ctx: ExpandContext) -> Sequence[Recipient]:
     return [Recipient(partner) for partner in page]
 
 
-async def _render_reminder(ctx: RenderContext) -> Message | Skip:
-    event = await ctx.uow.events.get(int(ctx.delivery.payload["event"]))
+async def reminded_event(uow: UnitOfWork, delivery: Delivery, now: datetime) -> Event | Skip:
+    """The event a reminder row is for, or why the reminder is no longer worth sending (to a
+    partner or to a group alike)."""
+    event = await uow.events.get(int(delivery.payload["event"]))
     if event is None or event.cancelled_at is not None:
         return Skip("event cancelled")
-    if ctx.now >= event.starts_at:
+    if now >= event.starts_at:
         return Skip("event started")
-    if not ctx.delivery.source.startswith(f"event:{event.id}:{event.sequence}:"):
+    if not delivery.source.startswith(f"event:{event.id}:{event.sequence}:"):
         return Skip("event moved")
+    return event
+
+
+async def _render_reminder(ctx: RenderContext) -> Message | Skip:
+    event = await reminded_event(ctx.uow, ctx.delivery, ctx.now)
+    if isinstance(event, Skip):
+        return event
     answer = await answer_of(ctx.uow, event.id, ctx.partner.id)
     if answer == RsvpAnswer.NO:
         return Skip("can't attend")

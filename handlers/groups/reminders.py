@@ -29,7 +29,13 @@ from bot.localized import show
 from bot.reminders import REMINDER
 from bot.routing import Button, Route
 from bot.turn import Turn
-from handlers.events.reminders import ANSWER_CODES, MakesButtons, answer_label, rsvp_open
+from handlers.events.reminders import (
+    ANSWER_CODES,
+    MakesButtons,
+    answer_label,
+    reminded_event,
+    rsvp_open,
+)
 from handlers.groups.commands import group_translator, landscape_ids
 from handlers.shared.cards import event_line
 from storage.models import Event, RsvpAnswer
@@ -76,13 +82,9 @@ async def _groups(ctx: ExpandContext) -> list[Recipient]:
 
 
 async def _render(ctx: GroupRenderContext) -> Message | Skip:
-    event = await ctx.uow.events.get(int(ctx.delivery.payload["event"]))
-    if event is None or event.cancelled_at is not None:
-        return Skip("event cancelled")
-    if ctx.now >= event.starts_at:
-        return Skip("event started")
-    if not ctx.delivery.source.startswith(f"event:{event.id}:{event.sequence}:"):
-        return Skip("event moved")
+    event = await reminded_event(ctx.uow, ctx.delivery, ctx.now)
+    if isinstance(event, Skip):
+        return event
     return group_notice(ctx, ctx.t, event, ctx.now, await _counts(ctx.uow, event.id))
 
 
