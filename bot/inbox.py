@@ -27,14 +27,14 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram import Bot, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.flood import FloodGate, ask_for_patience
+from bot.flood import FloodGate
 from bot.logs import handling
+from bot.notices import apologise, ask_for_patience
 from bot.ops.metrics import update_type
 from bot.pipeline import Pipeline, Refused
 from bot.replies import ReplySender, reply_rows
 from bot.services import Services
 from bot.turn import Turn
-from handlers.errors import apologise
 from storage.inbox import Arrival
 from storage.models import Reply
 
