@@ -73,6 +73,12 @@ class LinkedChats:
             await self._session.flush()
         return link
 
+    async def move_id(self, link_id: int, new_chat_id: int) -> None:
+        """A send found the group under a new id (its migration update was missed)."""
+        link = await self._session.get(LinkedChat, link_id)
+        if link is not None and link.chat_id != new_chat_id:
+            await self.move(link.chat_id, new_chat_id)
+
     async def listed(self, programme_ids: Collection[int] | None = None) -> Sequence[LinkedChat]:
         """Active links, of these programmes (None: all), by title."""
         query = select(LinkedChat).where(LinkedChat.unlinked_at.is_(None))

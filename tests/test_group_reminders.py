@@ -1,7 +1,8 @@
 """Reminders in a linked group, over real HTTP: the group gets the reminder in its language with
 live counts while partners get theirs in private; a partner's press records their answer and
 updates the counts; a member who never joined is pointed to the bot; a forged press changes
-nothing; a group that removed the bot ends its row "blocked" at the first 403 and is unlinked."""
+nothing; a group that removed the bot ends its row "blocked" at the first 403 and is unlinked;
+one that became a supergroup unnoticed is followed to its new id, and its link with it."""
 
 from __future__ import annotations
 
@@ -128,3 +129,23 @@ async def test_a_group_that_removed_the_bot_ends_blocked_and_unlinked(bot: BotHa
     link = await link_of(bot.db, GROUP)
     assert link is not None
     assert not link.active
+
+
+async def test_a_group_that_moved_unnoticed_gets_the_reminder_at_its_new_id(
+    bot: BotHarness,
+) -> None:
+    # The group became a supergroup while the bot was down and its update was lost: the first
+    # send finds out from Telegram's 400 and goes to the new id; the link follows.
+    await _setup(bot)
+    bot.api.migrate_group(GROUP, -1006001, announce=False)
+    pia = in_group(bot, PARTNER, "Pia", -1006001)
+    await _event(bot)
+    reminder = await pia.expect(TITLE, within=10)
+    assert reminder.reply_markup is not None  # with its RSVP buttons
+    (row,) = await _group_rows(bot)
+    assert row.status == DeliveryStatus.SENT
+    assert row.attempts == 1
+    assert await link_of(bot.db, GROUP) is None
+    moved = await link_of(bot.db, -1006001)
+    assert moved is not None
+    assert moved.active

@@ -283,4 +283,7 @@ class Dispatcher:
             ),
             blocked_partner=row.partner_id if blocked else None,
             removed_chat=row.linked_chat_id if blocked else None,
+            moved_chat=(row.linked_chat_id, result.moved_to)
+            if row.linked_chat_id is not None and result.moved_to is not None
+            else None,
         )

@@ -25,6 +25,7 @@ class Recorder:
         self._outcomes: list[Outcome] = []
         self._blocked: set[int] = set()
         self._removed: set[int] = set()  # linked chats whose group removed the bot
+        self._moved: dict[int, int] = {}  # linked chat → the id its group moved to
         self._lock = asyncio.Lock()
         self._timer: asyncio.Task[None] | None = None
 
@@ -35,10 +36,18 @@ class Recorder:
         *,
         blocked_partner: int | None = None,
         removed_chat: int | None = None,
+        moved_chat: tuple[int, int] | None = None,
     ) -> None:
         """Record what happened to one delivery of `kind` (soon, in a batch); a partner who
-        blocked the bot is marked, a group that removed it unlinked."""
-        self.keep(kind, outcome, blocked_partner=blocked_partner, removed_chat=removed_chat)
+        blocked the bot is marked, a group that removed it unlinked, one that moved to a new
+        id (linked chat, new id) followed."""
+        self.keep(
+            kind,
+            outcome,
+            blocked_partner=blocked_partner,
+            removed_chat=removed_chat,
+            moved_chat=moved_chat,
+        )
         if len(self._outcomes) >= self._flush_size:
             await self.flush()
 
@@ -49,6 +58,7 @@ class Recorder:
         *,
         blocked_partner: int | None = None,
         removed_chat: int | None = None,
+        moved_chat: tuple[int, int] | None = None,
     ) -> None:
         """Like `add`, but never writing now: for a caller inside a transaction that holds the
         rows (rendering), where writing would wait for that very transaction to end."""
@@ -59,6 +69,8 @@ class Recorder:
             self._blocked.add(blocked_partner)
         if removed_chat is not None:
             self._removed.add(removed_chat)
+        if moved_chat is not None:
+            self._moved[moved_chat[0]] = moved_chat[1]
         if self._timer is None:
             self._timer = asyncio.create_task(self._flush_soon())
 
@@ -67,6 +79,7 @@ class Recorder:
             outcomes, self._outcomes = self._outcomes, []
             blocked, self._blocked = self._blocked, set()
             removed, self._removed = self._removed, set()
+            moved, self._moved = self._moved, {}
             if not outcomes:
                 return
             try:
@@ -76,12 +89,15 @@ class Recorder:
                         await uow.partners.mark_blocked(blocked)
                     if removed:
                         await uow.linked_chats.unlink_ids(removed, utcnow())
+                    for link_id, chat_id in moved.items():
+                        await uow.linked_chats.move_id(link_id, chat_id)
             except Exception:
                 # Keep them for the next flush; if that never comes, the rows stay claimed and
                 # the next drain sends them again (the documented at-most-in-flight repeat).
                 self._outcomes[:0] = outcomes
                 self._blocked |= blocked
                 self._removed |= removed
+                self._moved = moved | self._moved
                 raise
 
     async def close(self) -> None:

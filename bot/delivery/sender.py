@@ -2,7 +2,8 @@
 
 Telegram's answers map to outcomes: RetryAfter pauses every send and tries again; a 403 means
 the partner blocked the bot; network errors and 5xx are retried later with backoff; any other
-refusal is a failure with its reason.
+refusal is a failure with its reason. A group that became a supergroup is followed to its new
+id at once (the link is moved when the outcome is recorded).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Result:
     message_id: int | None = None
     error: str | None = None
     retry_at: datetime | None = None
+    moved_to: int | None = None  # the group's new id, when it had become a supergroup
 
 
 class Sender:
@@ -53,6 +55,7 @@ class Sender:
     async def send(self, chat_id: int, message: Message, attempt: int, now: datetime) -> Result:
         """Send `message`; `attempt` counts this row's tries so far, this one included."""
         markup = InlineKeyboardMarkup(message.keyboard) if message.keyboard else None
+        moved_to: int | None = None
         for _ in range(RETRY_AFTER_TRIES):
             await self.limits.acquire(chat_id)
             try:
@@ -73,14 +76,20 @@ class Sender:
             except Forbidden as error:
                 return Result(DeliveryStatus.BLOCKED, error=str(error))
             except ChatMigrated as error:
-                return Result(DeliveryStatus.FAILED, error=f"chat moved to {error.new_chat_id}")
+                if moved_to is not None:  # moved twice in one send: not a migration we know
+                    return Result(DeliveryStatus.FAILED, error=f"chat moved to {error.new_chat_id}")
+                # The migration's own update was missed (the bot was down longer than Telegram
+                # keeps updates): follow the group now rather than fail every message to it.
+                chat_id = moved_to = error.new_chat_id
+                log.info("group moved to %s; sending there", moved_to)
+                continue
             except BadRequest as error:
                 return Result(DeliveryStatus.FAILED, error=str(error))
             except NetworkError as error:  # timeouts, connection errors and 5xx answers
                 return self._later(attempt, now, f"network: {error}")
             except TelegramError as error:
                 return Result(DeliveryStatus.FAILED, error=str(error))
-            return Result(DeliveryStatus.SENT, message_id=sent.message_id)
+            return Result(DeliveryStatus.SENT, message_id=sent.message_id, moved_to=moved_to)
         return self._later(attempt, now, "Telegram kept asking to wait")
 
     def _later(self, attempt: int, now: datetime, error: str) -> Result:

@@ -59,9 +59,10 @@ class UserDriver:
         """`by_user_id` removes the bot from the group; it can no longer send there."""
         return self._groups.set_bot_status(chat_id, by_user_id, "kicked")
 
-    def migrate_group(self, chat_id: int, new_id: int) -> int:
-        """The group becomes a supergroup with id `new_id`."""
-        return self._groups.migrate(chat_id, new_id)
+    def migrate_group(self, chat_id: int, new_id: int, *, announce: bool = True) -> int | None:
+        """The group becomes a supergroup with id `new_id` (`announce`=False: the bot is not
+        told, as when it was down longer than Telegram keeps updates)."""
+        return self._groups.migrate(chat_id, new_id, announce=announce)
 
     def block_bot(self, user_id: int, *, blocked: bool = True) -> int:
         """The user blocks (or, with blocked=False, unblocks) the bot: sends to them get

@@ -66,13 +66,16 @@ class Groups:
         old, new = ("member", "kicked") if blocked else ("kicked", "member")
         return self._member_update(chat, user_id, old, new)
 
-    def migrate(self, chat_id: int, new_id: int) -> int:
+    def migrate(self, chat_id: int, new_id: int, *, announce: bool = True) -> int | None:
         """The group becomes a supergroup with a new id, members and all: a service message
-        in each chat says so, as on Telegram. Returns the update_id of the old chat's one."""
+        in each chat says so, as on Telegram (unless `announce` is False: updates the bot
+        missed). Returns the update_id of the old chat's one."""
         old = self._group(chat_id)
         new = StoredChat(new_id, "supergroup", old.title, members=dict(old.members))
         self.state.chats[new_id] = new
         self.migrated[chat_id] = new_id
+        if not announce:
+            return None
         admin = next(u for u, s in old.members.items() if s == "creator")
         update_id = self._service(old, admin, {"migrate_to_chat_id": new_id})
         self._service(new, admin, {"migrate_from_chat_id": chat_id})
