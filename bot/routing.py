@@ -62,6 +62,8 @@ class GroupCommand:
     name: str
     handler: Handler
     level: Level
+    summary: str  # marked with N_, translated in the groups' command menu
+    admins: bool = False  # in the menu of the group's admins only (who alone may use it)
 
 
 @dataclass(frozen=True)

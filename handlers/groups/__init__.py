@@ -10,6 +10,7 @@ from handlers.groups import commands, link, members, reminders
 from handlers.groups.commands import personal
 from handlers.groups.reminders import with_groups
 
-ROUTES: tuple[Route, ...] = (*link.ROUTES, *commands.ROUTES, *members.ROUTES, *reminders.ROUTES)
+# The groups' command menu lists the commands in this order: what anyone asks, then linking.
+ROUTES: tuple[Route, ...] = (*commands.ROUTES, *link.ROUTES, *members.ROUTES, *reminders.ROUTES)
 
 __all__ = ["ROUTES", "personal", "with_groups"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton
 
 from bot.access import Level, group_viewer
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.routing import GroupCommand, Route
 from bot.turn import Turn
 from handlers.shared.cards import event_card, event_line, status_card
@@ -94,7 +94,7 @@ def group_translator(turn: Turn, linked: LinkedChat, programme: Programme) -> Tr
 
 
 ROUTES: tuple[Route, ...] = (
-    GroupCommand("next", next_event, Level.GUEST),
-    GroupCommand("events", list_events, Level.GUEST),
-    GroupCommand("status", status, Level.GUEST),
+    GroupCommand("next", next_event, Level.GUEST, N_("The next meeting")),
+    GroupCommand("events", list_events, Level.GUEST, N_("Upcoming events")),
+    GroupCommand("status", status, Level.GUEST, N_("Where the programme stands")),
 )

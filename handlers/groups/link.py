@@ -268,8 +268,8 @@ def _places(t: Translator, landscapes: list[Landscape]) -> str:
 
 
 ROUTES: tuple[Route, ...] = (
-    GroupCommand("link", link, Level.GUEST),
-    GroupCommand("unlink", unlink, Level.GUEST),
+    GroupCommand("link", link, Level.GUEST, N_("Link this group to a programme"), admins=True),
+    GroupCommand("unlink", unlink, Level.GUEST, N_("Stop posting in this group"), admins=True),
     Button("gl.p", on_programme, Level.GUEST),
     Button("gl.t", on_toggle, Level.GUEST),
     Button("gl.d", on_landscapes_done, Level.GUEST),
