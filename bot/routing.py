@@ -139,3 +139,5 @@ class Fallbacks:
     other_message: Handler
     # A personal command sent in a group: pointed to the private chat, never done there.
     personal_in_group: Handler | None = None
+    # Text sent in a group as a reply to the bot: a question about the group's programme.
+    question_in_group: Handler | None = None

@@ -18,7 +18,7 @@ PAGE = 5
 
 
 async def next_event(turn: Turn) -> None:
-    found = await _linked(turn)
+    found = await linked_group(turn)
     if found is None:
         return
     t, viewer, _programme = found
@@ -31,7 +31,7 @@ async def next_event(turn: Turn) -> None:
 
 
 async def list_events(turn: Turn) -> None:
-    found = await _linked(turn)
+    found = await linked_group(turn)
     if found is None:
         return
     t, viewer, _programme = found
@@ -45,7 +45,7 @@ async def list_events(turn: Turn) -> None:
 
 
 async def status(turn: Turn) -> None:
-    found = await _linked(turn)
+    found = await linked_group(turn)
     if found is not None:
         t, _viewer, programme = found
         await turn.reply(status_card(t, programme))
@@ -61,7 +61,7 @@ async def personal(turn: Turn) -> None:
     )
 
 
-async def _linked(turn: Turn) -> tuple[Translator, Viewer, Programme] | None:
+async def linked_group(turn: Turn) -> tuple[Translator, Viewer, Programme] | None:
     """The group's translator (its language, its landscapes' time zone), what it may see and
     its programme; None, with a hint, when the group is not linked."""
     chat = turn.update.effective_chat
