@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton
 
 from bot.access import Level, group_viewer
 from bot.i18n import N_, Translator
+from bot.replies import Keyboard
 from bot.routing import GroupCommand, Route
 from bot.turn import Turn
 from handlers.shared.cards import event_card, event_line, status_card
@@ -53,9 +54,13 @@ async def status(turn: Turn) -> None:
 
 async def personal(turn: Turn) -> None:
     """A personal command sent in a group: a button opens the private chat at that command."""
-    t, name = turn.t, turn.args[0]
-    url = f"https://t.me/{turn.bot.username}?start={name}"
-    await turn.reply(
+    await turn.reply(*to_private(turn, turn.t, turn.args[0]))
+
+
+def to_private(turn: Turn, t: Translator, command: str) -> tuple[str, Keyboard]:
+    """Why not here, and a button that opens the private chat at `command`."""
+    url = f"https://t.me/{turn.bot.username}?start={command}"
+    return (
         t.gettext("That is personal, so let's do it in a private chat with me."),
         [[InlineKeyboardButton(t.gettext("Open the private chat"), url=url)]],
     )

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import InlineKeyboardButton
-
 from bot.access import Level, level_of
 from bot.i18n import Translator
 from bot.intents import SMALL_TALK
@@ -21,7 +19,7 @@ from bot.localized import show
 from bot.replies import Keyboard
 from bot.turn import Turn
 from bot.understanding import EVENT, FAQ, PROGRAMME, Reading
-from handlers.groups.commands import linked_group
+from handlers.groups.commands import linked_group, to_private
 from handlers.questions.answers import programme_passage
 from handlers.shared.cards import event_card, status_card
 from storage.events import Viewer
@@ -70,7 +68,7 @@ async def _answer(
     if target == "status":
         return status_card(t, programme), None
     if target == "contact":
-        return _private(turn, t, "contact")
+        return to_private(turn, t, "contact")
     if target == "thanks":
         return t.gettext("You're welcome!"), None
     if target == "help" or target in SMALL_TALK:
@@ -111,12 +109,4 @@ def _what_i_do_here(t: Translator) -> str:
     return t.gettext(
         "Here I answer /next, /events and /status, and questions about this group's meetings "
         "and programme sent as a reply to me. For anything else, write to me in private."
-    )
-
-
-def _private(turn: Turn, t: Translator, command: str) -> Answer:
-    url = f"https://t.me/{turn.bot.username}?start={command}"
-    return (
-        t.gettext("That is personal, so let's do it in a private chat with me."),
-        [[InlineKeyboardButton(t.gettext("Open the private chat"), url=url)]],
     )
