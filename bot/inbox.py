@@ -203,7 +203,7 @@ class Inbox:
             return []
         query = turn.update.callback_query
         pressed = query.message.message_id if query and query.message else None
-        rows = reply_rows(turn.take_outbox(), turn.chat_id, pressed)
+        rows = reply_rows(turn.take_outbox(), turn.chat_id, pressed, turn.thread_id)
         now = turn.services.clock()
         for row in rows:
             row.claimed_by, row.claimed_at, row.attempts = self.replies.owner, now, 1
@@ -226,7 +226,7 @@ class Inbox:
     async def _run_after(self, turn: Turn) -> None:
         for action in turn.take_after():
             await action()
-            rows = reply_rows(turn.take_outbox(), turn.chat_id, None)
+            rows = reply_rows(turn.take_outbox(), turn.chat_id, None, turn.thread_id)
             for n, row in enumerate(rows):
                 row.id, row.attempts = -1 - n, 1  # never stored
             await self.replies.deliver(rows, record=False)

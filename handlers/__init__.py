@@ -84,6 +84,7 @@ def fallbacks() -> Fallbacks:
         free_text=questions.free_text,
         other_message=fallback.other_message,
         personal_in_group=groups.personal,
+        question_in_group=groups.question,
     )
 
 

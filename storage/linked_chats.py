@@ -41,14 +41,17 @@ class LinkedChats:
         language: str,
         by: Partner,
         now: datetime,
+        thread_id: int | None = None,
     ) -> LinkedChat:
-        """Link the chat, replacing what an earlier link said."""
+        """Link the chat (in a forum, to topic `thread_id`; None: General), replacing what an
+        earlier link said."""
         link = await self.by_chat(chat_id)
         if link is None:
             link = LinkedChat(chat_id=chat_id)
             self._session.add(link)
         link.title, link.programme_id = title[:128], programme_id
         link.landscape_ids, link.language = sorted(landscape_ids), language
+        link.thread_id = thread_id
         link.linked_by, link.linked_at, link.unlinked_at = by.id, now, None
         await self._session.flush()
         return link

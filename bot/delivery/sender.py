@@ -65,6 +65,7 @@ class Sender:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    message_thread_id=message.thread_id,
                 )
             except RetryAfter as error:
                 wait = retry_after_seconds(error)

@@ -41,10 +41,12 @@ class UserDriver:
         *,
         kind: str = "group",
         members: dict[int, str] | None = None,
+        topics: set[int] | None = None,
     ) -> None:
         """A group (or supergroup) with its members, e.g. ``{1: "creator", 2: "member"}``
-        (users added first); the bot is not in it until `add_bot`."""
-        self._groups.add_group(chat_id, title, kind=kind)
+        (users added first); the bot is not in it until `add_bot`. With `topics` (their thread
+        ids) a forum supergroup."""
+        self._groups.add_group(chat_id, title, kind=kind, topics=topics)
         for user_id, status in (members or {}).items():
             self._groups.set_member(chat_id, user_id, status)
 
@@ -73,9 +75,20 @@ class UserDriver:
             self.blocked_users.discard(user_id)
         return self._groups.set_blocked(user_id, blocked)
 
-    async def send_text(self, user_id: int, text: str, *, chat_id: int | None = None) -> int:
-        """The user sends ``text``; returns the update_id."""
-        return self._state.user_message(user_id, chat_id=chat_id, text=text)
+    async def send_text(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        """The user sends ``text`` (in a forum topic, replying to a message); returns the
+        update_id."""
+        return self._state.user_message(
+            user_id, chat_id=chat_id, text=text, thread_id=thread_id, reply_to=reply_to
+        )
 
     async def send_document(
         self,

@@ -38,10 +38,15 @@ class Groups:
 
     # --- set-up and what users do ------------------------------------------------------------
 
-    def add_group(self, chat_id: int, title: str, *, kind: str = "group") -> None:
+    def add_group(
+        self, chat_id: int, title: str, *, kind: str = "group", topics: set[int] | None = None
+    ) -> None:
+        """A group; with `topics` (thread ids), a forum supergroup with those topics."""
         if kind not in ("group", "supergroup"):
             raise ValueError(f"not a group type: {kind}")
-        self.state.chats.setdefault(chat_id, StoredChat(chat_id, kind, title))
+        if topics is not None and kind != "supergroup":
+            raise ValueError("only a supergroup can be a forum")
+        self.state.chats.setdefault(chat_id, StoredChat(chat_id, kind, title, topics=topics))
 
     def set_member(self, chat_id: int, user_id: int, status: str = "member") -> None:
         """Put a user in a group with `status` (no update: the bot does not see it)."""

@@ -1,5 +1,6 @@
 """/link and /unlink in a group, /groups in private: which Telegram groups the bot posts to for
-a programme (some of its landscapes, or all) and in which language.
+a programme (some of its landscapes, or all), in which language and, in a forum, in which topic
+(the one /link was sent in, or General).
 
 Linking is asked with buttons whose data carries every choice so far (programme, a bit per
 landscape, language), so nothing is half-stored and any group admin who coordinates the
@@ -68,12 +69,40 @@ async def on_landscapes_done(turn: Turn) -> None:
 
 
 async def on_language(turn: Turn) -> None:
+    """The language chosen: linked, unless a forum still has to say in which topic."""
     programme = await _allowed_programme(turn)
     if programme is None:
         return
     chosen, language = turn.arg_int(1), turn.arg(2)
     if language not in turn.services.catalogs.languages:
         raise InvalidCallback(f"language {language}")
+    chat = turn.update.effective_chat
+    if chat is None or not chat.is_forum or turn.thread_id is None:
+        await _link(turn, programme, chosen, language, None)
+        return
+    t = turn.t
+    keyboard = [
+        [turn.button(t.gettext("This topic"), "gl.f", programme.id, chosen, language, 1)],
+        [turn.button(t.gettext("General"), "gl.f", programme.id, chosen, language, 0)],
+    ]
+    await turn.settle(t.gettext("Which topic of this forum should I post reminders in?"), keyboard)
+
+
+async def on_topic(turn: Turn) -> None:
+    """This topic or General. The topic is the one the pressed message is in, as Telegram
+    says, so a forged button cannot point the bot at another one."""
+    programme = await _allowed_programme(turn)
+    if programme is None:
+        return
+    chosen, language, here = turn.arg_int(1), turn.arg(2), turn.arg_int(3)
+    if language not in turn.services.catalogs.languages or here not in (0, 1):
+        raise InvalidCallback(f"topic {language} {here}")
+    await _link(turn, programme, chosen, language, turn.thread_id if here else None)
+
+
+async def _link(
+    turn: Turn, programme: Programme, chosen: int, language: str, thread_id: int | None
+) -> None:
     landscapes = _chosen(programme, chosen)
     chat = turn.update.effective_chat
     assert chat is not None
@@ -86,6 +115,7 @@ async def on_language(turn: Turn) -> None:
         language=language,
         by=turn.partner,
         now=turn.services.clock(),
+        thread_id=thread_id,
     )
     await turn.uow.audit.record(
         "group.linked",
@@ -95,6 +125,7 @@ async def on_language(turn: Turn) -> None:
         programme=programme.id,
         landscapes=linked.landscape_ids,
         language=language,
+        topic=thread_id,
     )
     t = turn.t.with_language(language, turn.services.catalogs)
     await turn.settle(
@@ -237,11 +268,12 @@ def _places(t: Translator, landscapes: list[Landscape]) -> str:
 
 
 ROUTES: tuple[Route, ...] = (
-    GroupCommand("link", link, Level.GUEST),
-    GroupCommand("unlink", unlink, Level.GUEST),
+    GroupCommand("link", link, Level.GUEST, N_("Link this group to a programme"), admins=True),
+    GroupCommand("unlink", unlink, Level.GUEST, N_("Stop posting in this group"), admins=True),
     Button("gl.p", on_programme, Level.GUEST),
     Button("gl.t", on_toggle, Level.GUEST),
     Button("gl.d", on_landscapes_done, Level.GUEST),
     Button("gl.l", on_language, Level.GUEST),
+    Button("gl.f", on_topic, Level.GUEST),
     Command("groups", list_groups, Level.COORDINATOR, N_("the groups linked to your programmes")),
 )

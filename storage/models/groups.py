@@ -21,6 +21,8 @@ class LinkedChat(Base):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
     landscape_ids: Mapped[list[int]] = mapped_column(default=list)  # empty: the whole programme
     language: Mapped[str] = mapped_column(String(8))
+    # In a forum supergroup, the topic the bot posts to (None: General, or not a forum).
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
     linked_by: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when unlinked or the bot was removed; the row stays for the deliveries it had.
