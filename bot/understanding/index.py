@@ -54,6 +54,7 @@ class Evidence:
     lead: float  # how far it stands out in meaning from every other target, in some language
     part: str  # the part of the target that came closest
     about: str = ""  # the programme an FAQ entry is about (its card says the same)
+    elsewhere: bool = False  # written only in other languages than the question's
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ class Index:
                 passage = min(passage, core.answered.get(target, _NOTHING)[0] + NAME_LIFT)
                 exact = min(exact, core.exact.get(target, 0.0) + 100 * NAME_LIFT)
             overlap = here.overlap.get(target, 0.0)
-            if asked.language not in self._languages[target]:
+            elsewhere = asked.language not in self._languages[target]
+            if elsewhere:
                 overlap, exact = max(overlap, typical_overlap), max(exact, typical_exact)
             found.append(
                 Evidence(
@@ -141,6 +143,7 @@ class Index:
                     here.lead.get(target, -1.0),
                     _closer(asking, answered),
                     self._about.get(target, ""),
+                    elsewhere,
                 )
             )
         return found

@@ -19,12 +19,22 @@ from bot.intents import OUT_OF_SCOPE, SMALL_TALK
 from bot.understanding.index import Evidence
 
 KINDS = ("builtin", "small_talk", "faq", "event", "programme", "out_of_scope")
-FEATURES = ("meaning", "lead", "exact", "overlap", "window", "foreign", *KINDS)
+FEATURES = (
+    "meaning",
+    "lead",
+    "exact",
+    "overlap",
+    "window",
+    "foreign",
+    *KINDS,
+    "elsewhere",
+    "elsewhere_lead",
+)
 # Fitted on benchmarks/questions/dev.toml; see the module docstring.
 WEIGHTS = dict(zip(FEATURES, (
-    2.94, 3.63, 2.37, 6.87, 2.92, -6.24, -0.07, 0.61, -0.91, 0.61, -1.70, 1.40,
+    3.64, 3.63, 2.13, 6.81, 2.52, -5.96, -0.18, -0.12, -0.68, 0.79, -1.62, 1.80, 3.42, 2.76,
 ), strict=True))  # fmt: skip
-NONE_SCORE = 0.06  # the score of "none of them"
+NONE_SCORE = 0.0  # the score of "none of them"
 ANSWER = 0.40  # answer when the best target is at least this likely
 LEAD = 1.5  # and at least this many times as likely as the next (else it is a close call)
 GUESS = 0.20  # otherwise offer guesses when the best is at least this likely
@@ -77,13 +87,18 @@ def meaning(evidence: Evidence) -> float:
 def features(evidence: Evidence, *, window: bool, foreign: bool) -> list[float]:
     """The target's features."""
     kind = kind_of(evidence.target)
+    lead = max(evidence.lead, -0.2) * 10  # standing out counts, whatever the level
     values = {
         "meaning": (max(meaning(evidence), 0.7) - 0.85) * 10,
-        "lead": max(evidence.lead, -0.2) * 10,  # standing out counts, whatever the level
+        "lead": lead,
         "exact": evidence.exact / 100,
         "overlap": evidence.overlap,
         "window": float(window and evidence.target == "events"),
         "foreign": float(foreign and kind not in ("small_talk", "out_of_scope")),
+        # A target written only in other languages has no letters in common with the question:
+        # it is judged by how far it stands out in meaning among the texts of its language.
+        "elsewhere": float(evidence.elsewhere),
+        "elsewhere_lead": lead if evidence.elsewhere else 0.0,
     }
     return [values.get(name, float(name == kind)) for name in FEATURES]
 
