@@ -1,6 +1,7 @@
 """A linked forum group, over real HTTP: /link sent in a topic asks whether the bot posts there
 or in General; only a group admin who coordinates the programme may choose; replies to commands
-stay in the topic they were asked in, and reminders go to the chosen topic."""
+stay in the topic they were asked in, and reminders go to the chosen topic (or to General once
+that topic is deleted)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,19 @@ async def test_a_forum_is_linked_to_the_topic_link_was_sent_in(bot: BotHarness) 
     bot.services.doorbell.ring()
     reminder = await pia.expect(TITLE, within=10)
     assert reminder.thread_id == TOPIC
+
+    # The topic is deleted: the next reminder goes to General rather than nowhere.
+    bot.api.delete_topic(FORUM, TOPIC)
+    async with bot.db.unit_of_work() as uow:
+        event = await uow.events.add(
+            Event(title={"en": "Second visit"}, programme_id=flrm.id, starts_at=starts,
+                  ends_at=starts + timedelta(hours=1), timezone="Asia/Phnom_Penh",
+                  reminder_minutes=[60]),
+            [],
+        )  # fmt: skip
+        await plan_reminders(uow, event, bot.settings.reminders, utcnow())
+    bot.services.doorbell.ring()
+    assert (await in_general.expect("Second visit", within=10)).thread_id is None
 
 
 async def test_a_forum_may_choose_general_and_a_forged_topic_changes_nothing(

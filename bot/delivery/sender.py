@@ -3,14 +3,15 @@
 Telegram's answers map to outcomes: RetryAfter pauses every send and tries again; a 403 means
 the partner blocked the bot; network errors and 5xx are retried later with backoff; any other
 refusal is a failure with its reason. A group that became a supergroup is followed to its new
-id at once (the link is moved when the outcome is recorded).
+id at once (the link is moved when the outcome is recorded), and a deleted forum topic falls back
+to the group's General topic.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
@@ -85,6 +86,14 @@ class Sender:
                 log.info("group moved to %s; sending there", moved_to)
                 continue
             except BadRequest as error:
+                if message.thread_id is not None and "thread not found" in str(error).lower():
+                    # The forum topic chosen at /link was deleted: General still reaches the
+                    # group, which is better than a reminder nobody sees.
+                    log.info(
+                        "topic %s of %s is gone; posting in General", message.thread_id, chat_id
+                    )
+                    message = replace(message, thread_id=None)
+                    continue
                 return Result(DeliveryStatus.FAILED, error=str(error))
             except NetworkError as error:  # timeouts, connection errors and 5xx answers
                 return self._later(attempt, now, f"network: {error}")

@@ -50,6 +50,10 @@ class UserDriver:
         for user_id, status in (members or {}).items():
             self._groups.set_member(chat_id, user_id, status)
 
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """A forum topic is deleted: sending to it gets Telegram's "message thread not found"."""
+        (self._state.chat(chat_id).topics or set()).discard(thread_id)
+
     def set_member(self, chat_id: int, user_id: int, status: str = "member") -> None:
         self._groups.set_member(chat_id, user_id, status)
 
