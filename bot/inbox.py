@@ -77,7 +77,8 @@ class Inbox:
         """Store raw updates in one commit (raising if the database cannot take them, so they
         are not acknowledged), then start handling them."""
         arrivals = [Arrival(int(body["update_id"]), chat_of(body), body) for body in bodies]
-        async with self.services.db.unit_of_work() as uow:
+        db = self.services.db
+        async with db.priority.foreground(), db.unit_of_work() as uow:
             await uow.inbox.add(self.bot_id, arrivals, self.services.clock())
         for arrival in arrivals:
             self.schedule(arrival.chat_id)
@@ -137,7 +138,7 @@ class Inbox:
         if wait:
             return await self._slow_down(chat_id, wait)
         try:
-            async with self._slots:
+            async with self._slots, self.services.db.priority.foreground():
                 found = await self._handle_next(chat_id)
         except BaseException:
             self.flood.give_back(chat_id)

@@ -83,6 +83,7 @@ class Recorder:
             if not outcomes:
                 return
             try:
+                await self._db.priority.background()
                 async with self._db.unit_of_work() as uow:
                     await uow.deliveries.record(outcomes)
                     if blocked:
