@@ -89,7 +89,12 @@ def fallbacks() -> Fallbacks:
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [*groups.with_groups(events.KINDS), *broadcasts.KINDS, *checkins.KINDS]
+    return [
+        *groups.with_groups(events.KINDS),
+        *groups.KINDS,
+        *broadcasts.KINDS,
+        *checkins.KINDS,
+    ]
 
 
 def jobs() -> list[Repeating]:

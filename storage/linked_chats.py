@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LinkedChat, Partner
+
+UNLINKED = "unlinked"  # the delivery kind telling whoever linked a chat that it was unlinked
 
 
 class LinkedChats:
@@ -57,13 +59,17 @@ class LinkedChats:
         link.unlinked_at = now
         await self._session.flush()
 
-    async def unlink_ids(self, ids: Collection[int], now: datetime) -> None:
-        """The bot was removed from these groups (Telegram refused a send with 403)."""
-        await self._session.execute(
-            update(LinkedChat)
-            .where(LinkedChat.id.in_(list(ids)), LinkedChat.unlinked_at.is_(None))
-            .values(unlinked_at=now)
+    async def unlink_ids(self, ids: Collection[int], now: datetime) -> list[LinkedChat]:
+        """The bot was removed from these chats (Telegram refused a send with 403): those
+        still linked are unlinked, and returned."""
+        query = select(LinkedChat).where(
+            LinkedChat.id.in_(list(ids)), LinkedChat.unlinked_at.is_(None)
         )
+        links = list(await self._session.scalars(query.with_for_update()))
+        for link in links:
+            link.unlinked_at = now
+        await self._session.flush()
+        return links
 
     async def move(self, old_chat_id: int, new_chat_id: int) -> LinkedChat | None:
         """A group became a supergroup: its link follows the new id."""

@@ -11,6 +11,7 @@ from telegram.constants import ChatType
 from bot.access import Level
 from bot.routing import MemberChange, Route
 from bot.turn import Turn
+from handlers.groups.unlinked import unlinked_notice
 from storage.models import LinkedChat, PartnerStatus
 
 GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
@@ -75,14 +76,7 @@ async def _tell_linker(turn: Turn, linked: LinkedChat, title: str) -> None:
         return
     catalogs = turn.services.catalogs
     t = catalogs.translator(catalogs.choose(linker.language, None), linker.timezone)
-    await turn.tell(
-        linker.telegram_id,
-        t.gettext(
-            "I was removed from the group “{title}”, so it is no longer linked and gets no "
-            "reminders. Add me again and send /link there to link it again.",
-            title=title,
-        ),
-    )
+    await turn.tell(linker.telegram_id, unlinked_notice(t, linked, title))
 
 
 ROUTES: tuple[Route, ...] = (MemberChange(on_member_change, Level.GUEST),)
