@@ -42,8 +42,9 @@ class UserDriver:
         kind: str = "group",
         members: dict[int, str] | None = None,
     ) -> None:
-        """A group (or supergroup) with its members, e.g. ``{1: "creator", 2: "member"}``
-        (users added first); the bot is not in it until `add_bot`."""
+        """A group (or supergroup, or with kind="channel" a channel) with its members, e.g.
+        ``{1: "creator", 2: "member"}`` (users added first); the bot is not in it until
+        `add_bot`."""
         self._groups.add_group(chat_id, title, kind=kind)
         for user_id, status in (members or {}).items():
             self._groups.set_member(chat_id, user_id, status)
@@ -52,7 +53,8 @@ class UserDriver:
         self._groups.set_member(chat_id, user_id, status)
 
     def add_bot(self, chat_id: int, by_user_id: int, *, status: str = "member") -> int:
-        """`by_user_id` adds the bot to the group (`my_chat_member`); returns the update_id."""
+        """`by_user_id` adds the bot to the group, or to a channel with status="administrator"
+        (`my_chat_member`); returns the update_id."""
         return self._groups.set_bot_status(chat_id, by_user_id, status)
 
     def remove_bot(self, chat_id: int, by_user_id: int) -> int:
