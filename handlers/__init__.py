@@ -21,6 +21,7 @@ already on partners' phones carry them. Their prefixes:
     sum   /summary periods                 tpl   /template
     un.   /unanswered questions            chart /chart indicators
     gl.   /link in a group                 grsvp answers under a group's reminder
+    gc.   linking a channel, in private    gu    unlinking a channel (/groups)
     cmd   a menu button running a command (the pipeline's MENU_ACTION)
 """
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import LinkedChat, Partner
+from storage.models import GROUP, LinkedChat, Partner
 
 UNLINKED = "unlinked"  # the delivery kind telling whoever linked a chat that it was unlinked
 
@@ -43,13 +43,14 @@ class LinkedChats:
         language: str,
         by: Partner,
         now: datetime,
+        kind: str = GROUP,
     ) -> LinkedChat:
-        """Link the chat, replacing what an earlier link said."""
+        """Link the chat (a group, or a channel), replacing what an earlier link said."""
         link = await self.by_chat(chat_id)
         if link is None:
             link = LinkedChat(chat_id=chat_id)
             self._session.add(link)
-        link.title, link.programme_id = title[:128], programme_id
+        link.title, link.programme_id, link.kind = title[:128], programme_id, kind
         link.landscape_ids, link.language = sorted(landscape_ids), language
         link.linked_by, link.linked_at, link.unlinked_at = by.id, now, None
         await self._session.flush()

@@ -1,6 +1,7 @@
-"""Telling whoever linked a group that it is no longer linked because the bot was removed:
-at once when Telegram says so (`members`), or through the delivery path when a send there
-met Telegram's 403 (the sender unlinks the group and plans this message with it)."""
+"""Telling whoever linked a group or channel that it is no longer linked because the bot was
+removed (or, from a channel, demoted): at once when Telegram says so (`members`), or through
+the delivery path when a send there met Telegram's 403 (the sender unlinks the chat and plans
+this message with it)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from storage.models import LinkedChat
 
 
 def unlinked_notice(t: Translator, chat: LinkedChat, title: str | None = None) -> str:
+    if chat.is_channel:
+        return t.gettext(
+            "I can no longer post in the channel “{title}” (I was removed, or am no longer "
+            "an administrator), so it is no longer linked. Make me an administrator again "
+            "to link it again.",
+            title=title or chat.title,
+        )
     return t.gettext(
         "I was removed from the group “{title}”, so it is no longer linked and gets no "
         "reminders. Add me again and send /link there to link it again.",

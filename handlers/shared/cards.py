@@ -143,5 +143,7 @@ def escape_attr(value: str) -> str:
 
 
 def chat_title(t: Translator, chat: LinkedChat) -> str:
-    """A linked group's title, escaped."""
+    """A linked group's title, or a channel's marked as one; escaped."""
+    if chat.is_channel:
+        return t.gettext("{title} (channel)", title=chat.title)
     return escape(chat.title)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from storage.database import Database
-from storage.models import LinkedChat, utcnow
+from storage.models import GROUP, LinkedChat, utcnow
 from tests.support.bot import BotHarness
 from tests.support.chat import ChatUser
 
@@ -26,6 +26,7 @@ async def link_group(
     programme: str = "flrm",
     landscapes: Sequence[str] = (),
     title: str = "Partners' group",
+    kind: str = GROUP,
 ) -> int:
     """Link `chat_id` as the partner with Telegram id `by` would; returns the link's id."""
     async with db.unit_of_work() as uow:
@@ -42,6 +43,7 @@ async def link_group(
             language=language,
             by=partner,
             now=utcnow(),
+            kind=kind,
         )
         return linked.id
 
