@@ -2,7 +2,8 @@
 programme and landscapes (or only them); the preview counts them; each group gets one row, in
 its own language, without a "Got it" button; a group that removed the bot while nobody was
 listening ends "blocked" at the first 403, is unlinked and its linker told; the report lists
-each group's outcome; a forged choice changes nothing."""
+each group's outcome; a forged choice changes nothing; a group whose minute is full waits while
+another group gets its message."""
 
 from __future__ import annotations
 
@@ -157,3 +158,41 @@ async def test_only_the_groups_and_a_forged_choice(bot: BotHarness) -> None:
     await in_cambodia.expect("(en inglés)", within=10)  # no Spanish version: marked
     await pia.expect_nothing(1.0)
     assert set(await _group_rows(bot)) == {CAMBODIA, PERU, GONE}
+
+
+async def test_a_group_keeps_its_messages_a_minute(bot: BotHarness) -> None:
+    # One a minute instead of Telegram's twenty, so the window is full after one message.
+    delivery = bot.settings.delivery.model_copy(update={"group_per_minute": 1})
+    bot.settings = bot.settings.model_copy(update={"delivery": delivery})
+    await bot.restart()
+    cora = await _setup(bot)
+    omar, in_peru = in_group(bot, OTHER, "Omar", CAMBODIA), in_group(bot, OTHER, "Omar", PERU)
+    await omar.send("/status")
+    await omar.expect("FLRM")  # the group's message for this minute
+    await cora.send("/broadcast")
+    await cora.press(NOT_INCLUDED)
+    await cora.press("Linked groups and channels: included")
+    await cora.expect("Linked groups and channels: only them")
+    await cora.press("Continue »")
+    await cora.expect("Send the message in English")
+    await cora.send("Paced")
+    await cora.expect("You can add a version")
+    await cora.press("Continue »")
+    await cora.expect("When should it go out?")
+    await cora.press("Send now")
+    await cora.expect("Add a “Got it” button")
+    await cora.press("No")
+    await cora.expect("Preview")
+    await cora.press("Send")
+    await in_peru.expect("Paced", within=10)  # another group is not held up
+    await omar.expect_nothing(2.0)  # this one waits for its minute
+    rows = await _group_rows_now(bot)
+    assert rows[CAMBODIA].status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+
+
+async def _group_rows_now(bot: BotHarness) -> dict[int, Delivery]:
+    query = select(Delivery).where(Delivery.kind == KIND, Delivery.linked_chat_id.is_not(None))
+    async with bot.db.unit_of_work() as uow:
+        rows = list(await uow.session.scalars(query))
+        chats = await uow.linked_chats.by_ids({row.linked_chat_id or 0 for row in rows})
+    return {chats[row.linked_chat_id or 0].chat_id: row for row in rows}
