@@ -48,7 +48,7 @@ CHAT_OUTCOMES = {
     DeliveryStatus.PENDING: N_("still to send"),
     DeliveryStatus.SENDING: N_("still to send"),
 }
-CHATS_SHOWN = 15  # in a report, by title
+CHATS_SHOWN = 10  # in a report, by title: with the reasons it must still fit one message
 KIND_VALUES = tuple(STAKEHOLDER_LABELS)
 ROLE_VALUES = tuple(ROLE_LABELS)
 
@@ -107,7 +107,7 @@ def audience_summary(
             parts.append(", ".join(escape(value_label(t, facet, v)) for v in chosen))
     chats = audience.get("groups", "no")
     if chats != "no":
-        parts.append(chats_label(t, chats))
+        parts.append(escape(chats_label(t, chats)))
     return " · ".join(parts)
 
 
