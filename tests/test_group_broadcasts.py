@@ -1,9 +1,9 @@
-"""Broadcasts to linked groups, over real HTTP: a coordinator includes the groups of the chosen
-programme and landscapes (or only them); the preview counts them; each group gets one row, in
-its own language, without a "Got it" button; a group that removed the bot while nobody was
-listening ends "blocked" at the first 403, is unlinked and its linker told; the report lists
-each group's outcome; a forged choice changes nothing; a group whose minute is full waits while
-another group gets its message."""
+"""Broadcasts to linked groups and channels, over real HTTP: a coordinator includes the linked
+chats of the chosen programme and landscapes (or only them); the preview counts them; each gets
+one row, in its own language, without a "Got it" button; a group that removed the bot while
+nobody was listening ends "blocked" at the first 403, is unlinked and its linker told; the
+report lists each chat's outcome, channels marked; a forged choice changes nothing; a group
+whose minute is full waits while another group gets its message."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.callbacks import CallbackCodec, codec_key
 from storage.broadcasts import KIND
-from storage.models import FINAL_STATUSES, Delivery, DeliveryStatus, Role
+from storage.models import CHANNEL, FINAL_STATUSES, Delivery, DeliveryStatus, Role
 from tests.support.audience import audit, broadcasts, draft
 from tests.support.bot import TOKEN, BotHarness
 from tests.support.chat import ChatUser
@@ -22,7 +22,7 @@ from tests.support.people import add_partner
 from tests.support.waiting import until
 
 COORD, PARTNER, OTHER = 8601, 8602, 8603
-CAMBODIA, PERU, LPA, GONE = -7001, -7002, -7003, -7004
+CAMBODIA, PERU, LPA, GONE, NEWS = -7001, -7002, -7003, -7004, -1007005
 NOT_INCLUDED = "Linked groups and channels: not included"
 
 
@@ -125,6 +125,9 @@ async def test_a_broadcast_reaches_the_linked_groups_of_its_landscapes(bot: BotH
 
 async def test_only_the_groups_and_a_forged_choice(bot: BotHarness) -> None:
     cora = await _setup(bot)
+    bot.api.add_group(NEWS, "FLRM news", kind="channel", members={COORD: "creator"})
+    bot.api.set_member(NEWS, bot.api.bot_user.id, "administrator")
+    await link_group(bot.db, NEWS, by=COORD, language="fr", title="FLRM news", kind=CHANNEL)
     pia = bot.user(PARTNER, "Pia")
     await cora.send("/broadcast")
     panel = await cora.expect("Who should receive it?")
@@ -157,7 +160,10 @@ async def test_only_the_groups_and_a_forged_choice(bot: BotHarness) -> None:
     await in_peru.expect("Groups only", within=10)
     await in_cambodia.expect("(en inglés)", within=10)  # no Spanish version: marked
     await pia.expect_nothing(1.0)
-    assert set(await _group_rows(bot)) == {CAMBODIA, PERU, GONE}
+    assert set(await _group_rows(bot)) == {CAMBODIA, PERU, GONE, NEWS}
+    await until(lambda: any("Broadcast #" in m.text for m in bot.api.messages(COORD)), within=15)
+    (report,) = [m.text for m in bot.api.messages(COORD) if "Broadcast #" in m.text]
+    assert "• FLRM news (channel): delivered" in report
 
 
 async def test_a_group_keeps_its_messages_a_minute(bot: BotHarness) -> None:
