@@ -87,9 +87,10 @@ class Turn:
         """Send an image (a chart) once the unit of work has committed."""
         self._outbox.append(Outgoing("photo", caption, None, (filename, data)))
 
-    async def tell(self, chat_id: int, text: str) -> None:
-        """Send a message to someone else's chat once the unit of work has committed."""
-        self._outbox.append(Outgoing("send", text, chat_id=chat_id))
+    async def tell(self, chat_id: int, text: str, keyboard: Keyboard | None = None) -> None:
+        """Send a message to another chat than this turn's (someone else's, or the private
+        chat of whoever acted in a channel) once the unit of work has committed."""
+        self._outbox.append(Outgoing("send", text, keyboard, chat_id=chat_id))
 
     async def show_buttons(self, keyboard: Keyboard) -> None:
         """After a button press, replace only the buttons under the pressed message."""

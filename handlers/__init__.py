@@ -21,6 +21,7 @@ already on partners' phones carry them. Their prefixes:
     sum   /summary periods                 tpl   /template
     un.   /unanswered questions            chart /chart indicators
     gl.   /link in a group                 grsvp answers under a group's reminder
+    gc.   linking a channel, in private    gu    unlinking a channel (/groups)
     cmd   a menu button running a command (the pipeline's MENU_ACTION)
 """
 
@@ -90,7 +91,12 @@ def fallbacks() -> Fallbacks:
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [*groups.with_groups(events.KINDS), *broadcasts.KINDS, *checkins.KINDS]
+    return [
+        *groups.with_groups(events.KINDS),
+        *groups.KINDS,
+        *broadcasts.KINDS,
+        *checkins.KINDS,
+    ]
 
 
 def jobs() -> list[Repeating]:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
+from datetime import datetime
 
 from bot.ops.metrics import Metrics
 from storage.database import Database
-from storage.deliveries import Outcome
-from storage.models import utcnow
+from storage.deliveries import NewDelivery, Outcome
+from storage.linked_chats import UNLINKED
+from storage.models import LinkedChat, utcnow
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +92,10 @@ class Recorder:
                     if blocked:
                         await uow.partners.mark_blocked(blocked)
                     if removed:
-                        await uow.linked_chats.unlink_ids(removed, utcnow())
+                        now = utcnow()
+                        await _tell_linkers(
+                            uow, await uow.linked_chats.unlink_ids(removed, now), now
+                        )
                     for link_id, chat_id in moved.items():
                         await uow.linked_chats.move_id(link_id, chat_id)
             except Exception:
@@ -115,3 +121,15 @@ class Recorder:
             await self.flush()
         except Exception:
             log.exception("could not record send outcomes; will retry")
+
+
+async def _tell_linkers(uow: UnitOfWork, unlinked: list[LinkedChat], now: datetime) -> None:
+    """Whoever linked a chat the bot was removed from hears of it in private: a delivery of its
+    own, written with the unlink, so it survives a crash like every scheduled message."""
+    for chat in unlinked:
+        if chat.linked_by is not None:
+            await uow.deliveries.enqueue(
+                UNLINKED,
+                f"{UNLINKED}:{chat.id}:{now:%Y%m%dT%H%M%S}",
+                [NewDelivery(chat.linked_by, due_at=now, payload={"chat": chat.id})],
+            )

@@ -43,9 +43,9 @@ class UserDriver:
         members: dict[int, str] | None = None,
         topics: set[int] | None = None,
     ) -> None:
-        """A group (or supergroup) with its members, e.g. ``{1: "creator", 2: "member"}``
-        (users added first); the bot is not in it until `add_bot`. With `topics` (their thread
-        ids) a forum supergroup."""
+        """A group (or supergroup, or with kind="channel" a channel) with its members, e.g.
+        ``{1: "creator", 2: "member"}`` (users added first); the bot is not in it until
+        `add_bot`. With `topics` (their thread ids) a forum supergroup."""
         self._groups.add_group(chat_id, title, kind=kind, topics=topics)
         for user_id, status in (members or {}).items():
             self._groups.set_member(chat_id, user_id, status)
@@ -58,7 +58,8 @@ class UserDriver:
         self._groups.set_member(chat_id, user_id, status)
 
     def add_bot(self, chat_id: int, by_user_id: int, *, status: str = "member") -> int:
-        """`by_user_id` adds the bot to the group (`my_chat_member`); returns the update_id."""
+        """`by_user_id` adds the bot to the group, or to a channel with status="administrator"
+        (`my_chat_member`); returns the update_id."""
         return self._groups.set_bot_status(chat_id, by_user_id, status)
 
     def remove_bot(self, chat_id: int, by_user_id: int) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from storage.database import Database
-from storage.models import LinkedChat, utcnow
+from storage.models import GROUP, LinkedChat, utcnow
 from tests.support.bot import BotHarness
 from tests.support.chat import ChatUser
 
@@ -29,6 +29,7 @@ async def link_group(
     landscapes: Sequence[str] = (),
     title: str = "Partners' group",
     thread_id: int | None = None,
+    kind: str = GROUP,
 ) -> int:
     """Link `chat_id` as the partner with Telegram id `by` would; returns the link's id."""
     async with db.unit_of_work() as uow:
@@ -46,6 +47,7 @@ async def link_group(
             by=partner,
             now=utcnow(),
             thread_id=thread_id,
+            kind=kind,
         )
         return linked.id
 
