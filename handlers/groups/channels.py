@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from telegram import Chat
 
-from bot.access import Level, may_link
+from bot.access import Level
 from bot.callbacks import InvalidCallback
 from bot.routing import Button, Route
 from bot.turn import Turn
-from handlers.groups.rights import Target, linkable, member_status, refuse
+from handlers.groups.rights import Target, linkable, unlink_if_allowed
 from handlers.shared.cards import programme_name
 
 
@@ -41,15 +41,8 @@ async def on_unlink(turn: Turn) -> None:
     if linked is None or not linked.is_channel:
         raise InvalidCallback("not a linked channel")
     target = Target(linked.chat_id, channel=True)
-    if linked.active:
-        status = await member_status(turn, target)
-        if not may_link(turn.partner, linked.programme_id, status):
-            await refuse(turn, target, "/unlink", status)
-            return
-        await turn.uow.linked_chats.unlink(linked, turn.services.clock())
-        await turn.uow.audit.record(
-            "group.unlinked", actor=turn.partner, telegram_id=turn.user.id, chat_id=linked.chat_id
-        )
+    if linked.active and not await unlink_if_allowed(turn, linked, target):
+        return
     await turn.settle(
         turn.t.gettext(
             "The channel “{title}” is no longer linked. I won't post there any more.",

@@ -21,7 +21,14 @@ from bot.callbacks import InvalidCallback
 from bot.i18n import N_, Html, Translator
 from bot.routing import Button, Command, GroupCommand, Route
 from bot.turn import Turn
-from handlers.groups.rights import Target, linkable, member_status, refuse, target_of
+from handlers.groups.rights import (
+    Target,
+    linkable,
+    member_status,
+    refuse,
+    target_of,
+    unlink_if_allowed,
+)
 from handlers.shared.cards import chat_title, programme_name
 from storage.models import CHANNEL, GROUP, Landscape, LinkedChat, Programme
 
@@ -172,15 +179,8 @@ async def unlink(turn: Turn) -> None:
     if linked is None:
         await turn.reply(turn.t.gettext("This group is not linked to a programme."))
         return
-    target = Target(chat.id, channel=False)
-    status = await member_status(turn, target)
-    if not may_link(turn.partner, linked.programme_id, status):
-        await refuse(turn, target, "/unlink", status)
+    if not await unlink_if_allowed(turn, linked, Target(chat.id, channel=False)):
         return
-    await turn.uow.linked_chats.unlink(linked, turn.services.clock())
-    await turn.uow.audit.record(
-        "group.unlinked", actor=turn.partner, telegram_id=turn.user.id, chat_id=chat.id
-    )
     await turn.reply(turn.t.gettext("This group is no longer linked. I won't post here any more."))
 
 

@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 
 from bot.access import may_link
 from bot.turn import Turn
-from storage.models import CHANNEL, GROUP, Programme
+from storage.models import CHANNEL, GROUP, LinkedChat, Programme
 
 REFUSALS_AUDITED_EVERY = timedelta(minutes=1)
 
@@ -66,6 +66,19 @@ async def member_status(turn: Turn, target: Target) -> str:
     except TelegramError:
         return "left"
     return str(member.status)
+
+
+async def unlink_if_allowed(turn: Turn, linked: LinkedChat, target: Target) -> bool:
+    """Unlink the chat if the presser may (audited); else refuse. True when unlinked."""
+    status = await member_status(turn, target)
+    if not may_link(turn.partner, linked.programme_id, status):
+        await refuse(turn, target, "/unlink", status)
+        return False
+    await turn.uow.linked_chats.unlink(linked, turn.services.clock())
+    await turn.uow.audit.record(
+        "group.unlinked", actor=turn.partner, telegram_id=turn.user.id, chat_id=linked.chat_id
+    )
+    return True
 
 
 async def refuse(turn: Turn, target: Target, what: str, status: str) -> None:
