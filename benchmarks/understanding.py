@@ -111,7 +111,7 @@ class Bench:
         await bench.understanding.settled()
         return bench
 
-    async def weigh(self, question: Question) -> tuple[list[Evidence], bool, bool, Reply]:
+    async def weigh(self, question: Question) -> tuple[Evidence, bool, bool, Reply]:
         async with self.db.unit_of_work() as uow:
             weighed = await self.understanding.weigh(
                 uow, question.text, question.language, TODAY, lambda _event: True
@@ -253,7 +253,7 @@ async def refit(bench: Bench) -> None:
         rows = feature_rows(evidence, window=window, foreign=foreign)
         if question.out_of_scope:
             good = {*SMALL_TALK, OUT_OF_SCOPE}
-            right = [i for i, e in enumerate(evidence) if e.target in good]
+            right = [i for i, target in enumerate(evidence.targets) if target in good]
         else:
             # Which target was right; the window and programme are judged apart.
             wanted = {
@@ -261,7 +261,9 @@ async def refit(bench: Bench) -> None:
                 for label in question.expect
             }
             right = [
-                i for i, e in enumerate(evidence) if bench.labels.get(e.target, e.target) in wanted
+                i
+                for i, target in enumerate(evidence.targets)
+                if bench.labels.get(target, target) in wanted
             ]
         samples.append((rows, right, question.out_of_scope))
     weights = fit(samples)

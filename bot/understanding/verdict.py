@@ -8,6 +8,7 @@ them again) and are checked on the frozen test questions, never fitted there.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -32,6 +33,7 @@ GUESS_FLOOR = 0.10  # and a third guess at least this likely
 MIN_GUESSES, MAX_GUESSES = 2, 3
 NOBODY = ""  # the target "none of them"
 _NOT_OURS = (NOBODY, OUT_OF_SCOPE)
+_NOT_ASKING = (KINDS.index("small_talk"), KINDS.index("out_of_scope"))  # of anything foreign
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,10 @@ def family(target: str, about: Mapping[str, str] | None = None) -> str:
     return target
 
 
-def abouts(evidence: Sequence[Evidence]) -> dict[str, str]:
+def abouts(evidence: Evidence) -> dict[str, str]:
     """The programme each FAQ entry among the targets is about, for `family`."""
-    return {e.target: e.about for e in evidence if e.about}
+    pairs = zip(evidence.targets, evidence.about, strict=True)
+    return {target: about for target, about in pairs if about}
 
 
 def kind_of(target: str) -> str:
@@ -67,46 +70,44 @@ def kind_of(target: str) -> str:
     return target.split(":", 1)[0] if ":" in target else "builtin"
 
 
-def meaning(evidence: Evidence) -> float:
-    """How close in meaning the question is to the target: to a way of asking it, or to a
-    passage of it. Cosines of unrelated texts sit around 0.75-0.8 with the default model,
-    related ones above 0.85."""
-    return max(evidence.asked, evidence.answered)
+@functools.lru_cache(maxsize=1 << 16)  # one call per target per question otherwise
+def _kind_number(target: str) -> int:
+    return KINDS.index(kind_of(target))
 
 
-def features(evidence: Evidence, *, window: bool, foreign: bool) -> list[float]:
-    """The target's features."""
-    kind = kind_of(evidence.target)
-    values = {
-        "meaning": (max(meaning(evidence), 0.7) - 0.85) * 10,
-        "lead": max(evidence.lead, -0.2) * 10,  # standing out counts, whatever the level
+def feature_rows(evidence: Evidence, *, window: bool, foreign: bool) -> npt.NDArray[np.float64]:
+    """One row of features per target. Meaning is how close in meaning the question is to the
+    target: to a way of asking it, or to a passage of it (cosines of unrelated texts sit around
+    0.75-0.8 with the default model, related ones above 0.85)."""
+    kinds = np.array([_kind_number(target) for target in evidence.targets], dtype=np.intp)
+    meaning = np.maximum(evidence.asked, evidence.answered)
+    columns = {
+        "meaning": (np.maximum(meaning, 0.7) - 0.85) * 10,
+        "lead": np.maximum(evidence.lead, -0.2) * 10,  # standing out counts, whatever the level
         "exact": evidence.exact / 100,
         "overlap": evidence.overlap,
-        "window": float(window and evidence.target == "events"),
-        "foreign": float(foreign and kind not in ("small_talk", "out_of_scope")),
+        "window": np.array([window and target == "events" for target in evidence.targets]),
+        "foreign": foreign & ~np.isin(kinds, _NOT_ASKING),
     }
-    return [values.get(name, float(name == kind)) for name in FEATURES]
+    rows = np.zeros((len(evidence.targets), len(FEATURES)))
+    for column, name in enumerate(FEATURES):
+        if name in columns:
+            rows[:, column] = columns[name]
+        else:
+            rows[:, column] = kinds == KINDS.index(name)
+    return rows
 
 
-def feature_rows(
-    evidence: Sequence[Evidence], *, window: bool, foreign: bool
-) -> npt.NDArray[np.float64]:
-    """One row of features per target."""
-    rows = [features(e, window=window, foreign=foreign) for e in evidence]
-    return np.array(rows, dtype=np.float64).reshape(len(evidence), len(FEATURES))
-
-
-def likelihoods(
-    evidence: Sequence[Evidence], *, window: bool, foreign: bool
-) -> list[tuple[str, float, str]]:
+def likelihoods(evidence: Evidence, *, window: bool, foreign: bool) -> list[tuple[str, float, str]]:
     """(target, likelihood, part) for every target and for NOBODY ("none of them"), most
     likely first."""
     weights = np.array([WEIGHTS[name] for name in FEATURES])
     rows = feature_rows(evidence, window=window, foreign=foreign)
-    scores = np.append(rows @ weights, NONE_SCORE)
+    # On this thread: numpy's BLAS would share the product among threads that then spin.
+    scores = np.append(np.einsum("ij,j->i", rows, weights), NONE_SCORE)
     chances = np.exp(scores - scores.max())
     chances /= chances.sum()
-    ranked = [(e.target, float(chances[i]), e.part) for i, e in enumerate(evidence)]
+    ranked = list(zip(evidence.targets, chances[:-1].tolist(), evidence.parts, strict=True))
     ranked.append((NOBODY, float(chances[-1]), ""))
     return sorted(ranked, key=lambda item: -item[1])
 
@@ -131,10 +132,9 @@ def decide(
     for other, chance, _ in ranked:
         key = other if other in _NOT_OURS else family(other, about)
         shares[key] = shares.get(key, 0.0) + chance
-    own = shares[family(target, about)]
-    rival = max(
-        (chance for key, chance in shares.items() if key != family(target, about)), default=0.0
-    )
+    mine = family(target, about)
+    own = shares[mine]
+    rival = max((chance for key, chance in shares.items() if key != mine), default=0.0)
     clear = own >= ANSWER and own >= LEAD * rival and best >= GUESS
     if clear and not (foreign and target not in SMALL_TALK):
         return Verdict("answer", (target,), best, part)
