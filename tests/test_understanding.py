@@ -22,7 +22,7 @@ from bot.understanding.service import _core
 from bot.understanding.verdict import Verdict, decide
 from bot.understanding.windows import find_window
 from storage.database import Database
-from storage.models import FaqEntry
+from storage.models import FaqEntry, Landscape, Programme
 from tests.support.bot import EXAMPLE_CONTENT
 from tests.support.embedders import LetterTriples
 
@@ -184,6 +184,37 @@ async def test_large_content_catches_up_in_the_background(database: Database) ->
 def test_a_name_ends_where_its_latin_letters_do(text: str, foreign: tuple[str, ...]) -> None:
     names = Names([], vocabulary={"lpa", "what", "does", "the", "council", "fund"})
     assert names.foreign(text) == foreign
+
+
+@pytest.mark.parametrize(
+    ("text", "landscapes"),
+    [
+        ("FLRM는 어떻게 되고 있어요?", set()),  # a Korean particle after a Latin name
+        ("وFLRM شنو الجديد", set()),  # an Arabic conjunction before it
+        ("ما هو الوضع الحالي لآلية إصلاح الغابات والمناظر الطبيعية؟", set()),  # ل + name
+        ("شنو كاين بالمغرب", {3}),  # ب + the name with its article
+        ("الدعم للمغرب", {3}),  # ل + the article: لل
+    ],
+)
+def test_a_name_is_found_with_what_is_glued_to_it(text: str, landscapes: set[int]) -> None:
+    names = Names([_FLRM])
+    found = names.find(text)
+    assert (found.programmes, found.landscapes) == ({1}, landscapes)
+
+
+@pytest.mark.parametrize("text", ["FLRMS progress", "المغربية", "the xflrm"])
+def test_a_name_inside_a_longer_word_is_no_name(text: str) -> None:
+    assert Names([_FLRM]).find(text).programmes == frozenset()
+
+
+_FLRM = Programme(
+    id=1,
+    slug="flrm",
+    name={"en": "Mechanism (FLRM)", "ar": "آلية إصلاح الغابات والمناظر الطبيعية (FLRM)"},
+    landscapes=[
+        Landscape(id=3, slug="flrm-morocco", name="FLRM Morocco", country="MA", timezone="UTC")
+    ],
+)
 
 
 def test_an_faq_answer_and_its_programmes_card_are_no_rivals() -> None:
