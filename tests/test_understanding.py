@@ -42,6 +42,11 @@ MONDAY = date(2026, 12, 7)
         ("es", "el mes que viene hay taller?", "next_month", date(2027, 1, 1), date(2027, 2, 1)),
         ("ar", "واش كاين اجتماع الأسبوع الجاي", "next_week", date(2026, 12, 14), None),
         ("ar", "شي ندوة ف دجنبر", "month:12", MONDAY, date(2027, 1, 1)),
+        # An Arabic proclitic glued to the window: ف, ب, and ل + the article (لل).
+        ("ar", "فالأسبوع الجاي كاين شي اجتماع", "next_week", date(2026, 12, 14), None),
+        ("ar", "شي ندوة فدجنبر", "month:12", MONDAY, date(2027, 1, 1)),
+        ("ar", "شي اجتماع للأسبوع القادم", "next_week", date(2026, 12, 14), None),
+        ("ar", "مكتب بغداد", None, None, None),  # "غدا" (tomorrow) inside a word is none
         ("km", "សប្តាហ៍ក្រោយមានប្រជុំទេ", "next_week", date(2026, 12, 14), None),
         ("km", "ចុងសប្តាហ៍នេះមានអីទេ", "this_weekend", date(2026, 12, 12), date(2026, 12, 14)),
         ("km", "៣ថ្ងៃខាងមុខ មានប្រជុំទេ", "days:3", MONDAY, None),

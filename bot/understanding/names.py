@@ -11,15 +11,13 @@ from dataclasses import dataclass
 
 from babel import Locale
 
-from bot.intents import GLUED_SCRIPTS, _main_script, normalize
+from bot.intents import GLUED_SCRIPTS, _main_script, normalize, with_proclitics
 from bot.settings import SHIPPED_LANGUAGES
 from storage.models import Programme
 
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
 _MIN_LETTERS = 3  # shorter names ("FL") would turn up inside ordinary words
 _LATIN = "0-9a-z\u00c0-\u024f"  # normalized: lower case, accents stripped from most
-# What glues to the front of an Arabic word: و or ف (and, so), then ب, ك or ل (in, like, for).
-_PROCLITICS = "[وف]?[بكل]?"
 # A name in Latin letters: an acronym ("GEF") or a capitalised word after the first ("Verte").
 # Only Latin letters and digits continue it: a Korean particle glued to a name ("LPA가") or a
 # Khmer word after it is no part of the name.
@@ -111,8 +109,5 @@ def _pattern(words: str) -> re.Pattern[str]:
     if script == "LATIN":
         return re.compile(rf"(?<![{_LATIN}]){name}(?![{_LATIN}])")
     if script == "ARABIC":
-        forms = [rf"{_PROCLITICS}{name}"]
-        if words.startswith("ال"):
-            forms.append(rf"[وف]?ل{re.escape(words[1:])}")
-        return re.compile(rf"(?<!\S)(?:{'|'.join(forms)})(?!\S)")
+        return re.compile(rf"(?<!\S){with_proclitics(name)}(?!\S)")
     return re.compile(rf"(?<!\S){name}(?!\S)")

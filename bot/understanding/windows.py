@@ -19,7 +19,7 @@ from babel.dates import get_month_names
 from rapidfuzz import fuzz
 
 from bot.i18n import locales_dir
-from bot.intents import GLUED_SCRIPTS, _main_script, normalize
+from bot.intents import GLUED_SCRIPTS, _main_script, normalize, with_proclitics
 
 WINDOWS_FILE = "windows.toml"
 # The first kind found wins, in this order: the more specific before what it contains ("this
@@ -172,6 +172,8 @@ def _compile(
     if before:
         pattern = f"(?:{before}) {pattern}"
     if not glued:  # whole words only: "may" is no month in "mayor"
+        if _main_script(" ".join(parts)) == "ARABIC":  # but "فالأسبوع الجاي", "بدجنبر"
+            pattern = with_proclitics(pattern)
         pattern = rf"(?<!\w){pattern}(?!\w)"
     elif parts[0][:1].isdigit():  # "1월" is no month in "11월"
         pattern = rf"(?<!\d){pattern}"
