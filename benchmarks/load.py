@@ -160,20 +160,23 @@ def sends(api: LocalBotApi, not_to: set[int]) -> int:
 
 
 async def sample(bot: BotProcess, out: Path, api: LocalBotApi, users: list[int]) -> None:
-    """Where a /help's CPU goes, by py-spy (`pip install py-spy`): the share of samples in
+    """Where a /help's CPU goes, by py-spy (`pip install py-spy==0.3.14`; 0.4 panics here when
+    sampling threads without stopping the process): the share of samples in
     each function, every thread, over 20 s of round trips."""
     assert bot.process is not None
     raw = out.with_suffix(".raw")
     spy = await asyncio.create_subprocess_exec(
         "py-spy", "record", "--pid", str(bot.process.pid), "--format", "raw", "--threads",
         "--rate", "250", "--duration", "20", "--nonblocking", "--output", str(raw),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     n = 0
     while spy.returncode is None:
         await round_trip(api, users[n % len(users)], "/help")
         n += 1
-    await spy.wait()
+    _, complaint = await spy.communicate()
+    if not raw.exists():
+        raise SystemExit(f"py-spy sampled nothing: {complaint.decode(errors='replace')[-500:]}")
     shares: Counter[str] = Counter()
     total = 0
     for line in (await asyncio.to_thread(raw.read_text)).splitlines():
@@ -345,6 +348,8 @@ def _p(values: list[float], percentile: int) -> float:
 
 async def run(args: argparse.Namespace) -> None:
     results = {}
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         for name in ["echo bot", *(f"landscape-bot {engine}" for engine in args.engines)]:
             results[name] = await run_one(name, args, Path(folder))

@@ -2,7 +2,8 @@
 matcher it replaced in the same table.
 
 The questions are benchmarks/questions/*.toml (written blind, see their header); the bot's
-content is bot/examples/content.toml, imported into a fresh SQLite database. Each question is read
+content is bot/examples/content.toml, imported into a fresh SQLite database, with the FAQ
+entries of benchmarks/questions/cross_lingual.toml that exist only in English. Each question is read
 by the real `Understanding` as a partner who may see every event. Run:
 
     .venv/bin/python -m benchmarks.understanding [--split test] [--by-intent] [--misses]
@@ -49,12 +50,16 @@ from bot.understanding.verdict import (
     likelihoods,
 )
 from storage.database import Database
+from storage.models import FaqEntry
 
 ROOT = Path(__file__).parents[1]
 QUESTIONS = ROOT / "benchmarks" / "questions"
 EXAMPLE = ROOT / "bot" / "examples" / "content.toml"
 TODAY = date(2026, 12, 7)
-SPLITS = ("dev", "test", "second_writer_en")
+SPLITS = ("dev", "test", "second_writer_en", "cross_lingual")
+# FAQ entries written only in English, and questions about them in other languages: the entries
+# join the example content for every split; their questions are split by entry (see the file).
+CROSS_LINGUAL = QUESTIONS / "cross_lingual.toml"
 
 
 @dataclass(frozen=True)
@@ -78,9 +83,35 @@ class Reply:
 
 
 def load(split: str) -> list[Question]:
-    with (QUESTIONS / f"{split}.toml").open("rb") as source:
+    """A split's questions; "dev" is every part tuned on, "cross_lingual" the test half of the
+    questions about entries written only in English."""
+    if split == "dev":
+        return [*_read("dev"), *_cross_lingual(dev=True)]
+    if split == "cross_lingual":
+        return _cross_lingual(dev=False)
+    return _read(split)
+
+
+def _read(name: str) -> list[Question]:
+    with (QUESTIONS / f"{name}.toml").open("rb") as source:
         raw = tomllib.load(source)["q"]
     return [Question(q["language"], q["text"], tuple(q["expect"]), q.get("window")) for q in raw]
+
+
+def _cross_lingual(*, dev: bool) -> list[Question]:
+    slugs = sorted(f"faq:{entry['slug']}" for entry in english_only_faq())
+    in_dev = set(slugs[::2])
+    questions = _read("cross_lingual")
+    near_misses = [q for q in questions if q.out_of_scope][0 if dev else 1 :: 2]
+    return [
+        q for q in questions if not q.out_of_scope and (q.expect[0] in in_dev) == dev
+    ] + near_misses
+
+
+def english_only_faq() -> list[dict[str, str]]:
+    with CROSS_LINGUAL.open("rb") as source:
+        entries: list[dict[str, str]] = tomllib.load(source)["faq"]
+    return entries
 
 
 class Bench:
@@ -96,6 +127,14 @@ class Bench:
         await db.upgrade()
         async with db.unit_of_work() as uow:
             await apply_content(uow, read_content_file(EXAMPLE))
+            for entry in english_only_faq():
+                await uow.faq.add(
+                    FaqEntry(
+                        slug=entry["slug"],
+                        question={"en": entry["question"]},
+                        answer={"en": entry["answer"]},
+                    )
+                )
         async with db.unit_of_work() as uow:
             labels = {f"faq:{e.id}": f"faq:{e.slug}" for e in await uow.faq.all()}
             # The dataset names events without their year: "event:glf-soils".

@@ -21,7 +21,7 @@ from bot.menus import publish_defaults, publish_for
 from bot.pipeline import Pipeline
 from bot.ptb import App, Context, Job
 from bot.replies import ReplySender
-from bot.routing import Command
+from bot.routing import Command, GroupCommand
 from bot.services import Services
 from bot.settings import Settings
 from bot.understanding import Understanding
@@ -37,7 +37,8 @@ CATCH_UP_EVERY = 5  # seconds between looks for updates and replies a stopped pr
 
 def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Services:
     token = settings.require_token()
-    commands = tuple(route for route in handlers.routes() if isinstance(route, Command))
+    routes = handlers.routes()
+    commands = tuple(route for route in routes if isinstance(route, Command))
     return Services(
         settings=settings,
         db=Database(settings.database.url, echo=settings.database.echo),
@@ -45,6 +46,7 @@ def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow
         codec=CallbackCodec(codec_key(token)),
         understanding=Understanding.shipped(settings.understanding.embedder),
         commands=commands,
+        group_commands=tuple(route for route in routes if isinstance(route, GroupCommand)),
         kinds={kind.name: kind for kind in handlers.kinds()},
         clock=clock,
     )
@@ -89,7 +91,7 @@ async def on_start(application: App, services: Services, inbox: Inbox) -> None:
     """Once connected: publish the command menus, take over what a stopped process left
     (updates not handled, replies not sent) and schedule housekeeping."""
     bot = application.bot
-    await publish_defaults(bot, services.catalogs, services.commands)
+    await publish_defaults(bot, services)
     async with services.db.unit_of_work() as uow:
         staff = await uow.partners.with_roles([Role.COORDINATOR, Role.ADMIN])
     for partner in staff:

@@ -6,18 +6,8 @@ as tokens come back, and the user is told once per flood why answers are slower.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
-
-from telegram import Bot, Update
-from telegram.constants import ChatType
-from telegram.error import TelegramError
-
-from bot.language import language_of
-from bot.services import Services
-
-log = logging.getLogger(__name__)
 
 
 class FloodGate:
@@ -60,20 +50,3 @@ class FloodGate:
         now = self._clock()
         tokens, at = self._buckets.get(chat_id, (self._burst, now))
         return min(self._burst, tokens + (now - at) * self._rate), now
-
-
-async def ask_for_patience(services: Services, bot: Bot, update: Update) -> None:
-    """Tell a flooding user, in their language, that their messages will all be answered."""
-    user, chat = update.effective_user, update.effective_chat
-    # A group is many people, mostly talking to each other: it is paced without a word.
-    if user is None or chat is None or chat.type != ChatType.PRIVATE:
-        return
-    language = await language_of(services, user.id, user.language_code)
-    t = services.catalogs.translator(language)
-    try:
-        await bot.send_message(
-            chat.id,
-            t.gettext("You're sending messages quickly; I'll answer them in order in a moment."),
-        )
-    except TelegramError as error:
-        log.warning("could not ask user %s to slow down: %s", user.id, error)

@@ -27,14 +27,14 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram import Bot, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.flood import FloodGate, ask_for_patience
+from bot.flood import FloodGate
 from bot.logs import handling
+from bot.notices import apologise, ask_for_patience
 from bot.ops.metrics import update_type
 from bot.pipeline import Pipeline, Refused
 from bot.replies import ReplySender, reply_rows
 from bot.services import Services
 from bot.turn import Turn
-from handlers.errors import apologise
 from storage.inbox import Arrival
 from storage.models import Reply
 
@@ -77,7 +77,8 @@ class Inbox:
         """Store raw updates in one commit (raising if the database cannot take them, so they
         are not acknowledged), then start handling them."""
         arrivals = [Arrival(int(body["update_id"]), chat_of(body), body) for body in bodies]
-        async with self.services.db.unit_of_work() as uow:
+        db = self.services.db
+        async with db.priority.foreground(), db.unit_of_work() as uow:
             await uow.inbox.add(self.bot_id, arrivals, self.services.clock())
         for arrival in arrivals:
             self.schedule(arrival.chat_id)
@@ -137,7 +138,7 @@ class Inbox:
         if wait:
             return await self._slow_down(chat_id, wait)
         try:
-            async with self._slots:
+            async with self._slots, self.services.db.priority.foreground():
                 found = await self._handle_next(chat_id)
         except BaseException:
             self.flood.give_back(chat_id)
@@ -203,7 +204,7 @@ class Inbox:
             return []
         query = turn.update.callback_query
         pressed = query.message.message_id if query and query.message else None
-        rows = reply_rows(turn.take_outbox(), turn.chat_id, pressed)
+        rows = reply_rows(turn.take_outbox(), turn.chat_id, pressed, turn.thread_id)
         now = turn.services.clock()
         for row in rows:
             row.claimed_by, row.claimed_at, row.attempts = self.replies.owner, now, 1
@@ -226,7 +227,7 @@ class Inbox:
     async def _run_after(self, turn: Turn) -> None:
         for action in turn.take_after():
             await action()
-            rows = reply_rows(turn.take_outbox(), turn.chat_id, None)
+            rows = reply_rows(turn.take_outbox(), turn.chat_id, None, turn.thread_id)
             for n, row in enumerate(rows):
                 row.id, row.attempts = -1 - n, 1  # never stored
             await self.replies.deliver(rows, record=False)

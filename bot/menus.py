@@ -1,5 +1,6 @@
-"""Telegram's command menu: one per language for everyone, and one per chat for registered
-partners, coordinators and admins, in the language they chose and for the role they hold."""
+"""Telegram's command menu: one per language for everyone, one per language for groups (their
+admins' with /link and /unlink too), and one per chat for registered partners, coordinators and
+admins, in the language they chose and for the role they hold."""
 
 from __future__ import annotations
 
@@ -7,15 +8,23 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
 from telegram.error import TelegramError
 
 from bot.access import Level, level_of
 from bot.i18n import Catalogs, Translator
-from bot.routing import Command
+from bot.routing import Command, GroupCommand
 from storage.models import Partner
 
 if TYPE_CHECKING:
+    from bot.services import Services
     from bot.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -25,16 +34,25 @@ def visible_commands(commands: Sequence[Command], level: Level) -> list[Command]
     return [command for command in commands if command.in_menu and command.level <= level]
 
 
-def bot_commands(t: Translator, commands: Sequence[Command]) -> list[BotCommand]:
+def bot_commands(t: Translator, commands: Sequence[Command | GroupCommand]) -> list[BotCommand]:
     return [BotCommand(command.name, t.gettext(command.summary)[:256]) for command in commands]
 
 
-async def publish_defaults(bot: Bot, catalogs: Catalogs, commands: Sequence[Command]) -> None:
-    """The menu newcomers see, in each shipped language (Telegram picks by the app language)."""
+async def publish_defaults(bot: Bot, services: Services) -> None:
+    """The menus newcomers and groups see, in each shipped language (Telegram picks by the app
+    language): in private chats; in groups, where only a group's admins, who alone may link
+    it, are shown /link and /unlink."""
+    catalogs, group_commands = services.catalogs, services.group_commands
+    everyone = [command for command in group_commands if not command.admins]
     for t in catalogs.translators():
-        menu = bot_commands(t, visible_commands(commands, Level.PARTNER))
         code = None if t.language == catalogs.default else t.language
-        await bot.set_my_commands(menu, scope=BotCommandScopeDefault(), language_code=code)
+        menus = (
+            (BotCommandScopeDefault(), visible_commands(services.commands, Level.PARTNER)),
+            (BotCommandScopeAllGroupChats(), everyone),
+            (BotCommandScopeAllChatAdministrators(), group_commands),
+        )
+        for scope, commands in menus:
+            await bot.set_my_commands(bot_commands(t, commands), scope=scope, language_code=code)
 
 
 async def publish_for(

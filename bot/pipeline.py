@@ -64,7 +64,7 @@ class Pipeline:
         channel post.
         A forged or stale button raises `Refused`, so the caller rolls back what it did."""
         user = update.effective_user
-        resolve = self._resolver(update, bot.username)
+        resolve = self._resolver(update, bot)
         if user is None or user.is_bot or resolve is None:
             return None
         turn = await self._begin_turn(update, bot, uow)
@@ -85,7 +85,7 @@ class Pipeline:
             raise Refused(turn) from error
         return turn
 
-    def _resolver(self, update: Update, username: str) -> Resolver | None:
+    def _resolver(self, update: Update, bot: Bot) -> Resolver | None:
         """Which way the update goes: a button, a command, flow text, a photo or location, a
         document, or anything else a private chat can send."""
         if update.callback_query is not None:
@@ -93,12 +93,12 @@ class Pipeline:
         if update.my_chat_member is not None:
             return self._route(self.member_change, [])
         if update.message is not None and update.message.chat.type != ChatType.PRIVATE:
-            return self._in_group(update.message, username)
+            return self._in_group(update.message, bot)
         message = update.message or update.edited_message
         if message is None or message.chat.type != ChatType.PRIVATE:
             return None
         if message.text:
-            command = _command(message, username)
+            command = _command(message, bot.username)
             if command is None:
                 return self._resolve_text
             name, args = command
@@ -124,14 +124,18 @@ class Pipeline:
 
         return resolve
 
-    def _in_group(self, message: Message, username: str) -> Resolver | None:
-        """In a group the bot answers its group commands and points personal ones to the
-        private chat; ordinary chat, and commands for other bots, are none of its business."""
+    def _in_group(self, message: Message, bot: Bot) -> Resolver | None:
+        """In a group the bot answers its group commands and questions sent as a reply to it,
+        and points personal commands to the private chat; ordinary chat, and commands for
+        other bots, are none of its business."""
         if message.migrate_to_chat_id or message.migrate_from_chat_id:
             return self._route(self.member_change, [])
-        command = _command(message, username) if message.text else None
+        command = _command(message, bot.username) if message.text else None
         if command is None:
-            return None
+            asking = self.fallbacks.question_in_group
+            if asking is None or not message.text or not _replies_to(message, bot):
+                return None
+            return self._fallback(asking)
         name, args = command
         if name in self.group_commands:
             return self._route(self.group_commands[name], args)
@@ -263,6 +267,15 @@ def _command(message: Message, username: str) -> tuple[str, list[str]] | None:
     if bot and bot.lower() != username.lower():
         name = "@" + bot  # not ours: unknown here
     return name.lower(), text.split()[1:]
+
+
+def _replies_to(message: Message, bot: Bot) -> bool:
+    """A reply to one of the bot's messages (in a forum, a message is also a reply to its
+    topic's first message: that one is not the bot's)."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None:
+        return False
+    return replied.from_user.id == bot.id and replied.forum_topic_created is None
 
 
 def _check_step(turn: Turn, route: Route) -> None:

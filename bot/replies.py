@@ -13,9 +13,16 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import IO
+from typing import IO, Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
@@ -42,19 +49,29 @@ class Outgoing:
     keyboard: Keyboard | None = None
     file: tuple[str, bytes | IO[bytes]] | None = None  # (file name, content)
     chat_id: int | None = None  # another chat than the turn's (telling someone else)
+    reply_to: int | None = None  # the message this one answers, quoted above it
 
 
-def reply_rows(items: Sequence[Outgoing], chat_id: int, pressed: int | None) -> list[Reply]:
+def reply_rows(
+    items: Sequence[Outgoing], chat_id: int, pressed: int | None, thread_id: int | None = None
+) -> list[Reply]:
     """Rows for `items`, long texts cut into messages Telegram accepts; `pressed` is the id of
-    the message whose button was pressed (what an edit replaces)."""
+    the message whose button was pressed (what an edit replaces); `thread_id` the forum topic
+    the update came from, where the turn's own chat is answered."""
     rows: list[Reply] = []
     for item in items:
         chat = item.chat_id or chat_id
+        # Where a new message goes: the turn's topic, quoting what it answers.
+        where: dict[str, object] = {}
+        if item.chat_id is None and thread_id is not None:
+            where["thread"] = thread_id
+        if item.reply_to is not None:
+            where["reply_to"] = item.reply_to
         if item.file is not None:
             name, content = item.file
             data = content if isinstance(content, bytes) else _read(content)
             rows.append(
-                Reply(chat_id=chat, kind=item.kind, body={"caption": item.text},
+                Reply(chat_id=chat, kind=item.kind, body={"caption": item.text, **where},
                       file_name=name, file_data=data)
             )  # fmt: skip
             continue
@@ -71,6 +88,8 @@ def reply_rows(items: Sequence[Outgoing], chat_id: int, pressed: int | None) -> 
             kind = "send"
             if n == 0 and item.kind == "edit" and pressed is not None:
                 kind, body["message_id"] = "edit", pressed
+            else:
+                body.update(where if n == 0 else {k: v for k, v in where.items() if k == "thread"})
             rows.append(Reply(chat_id=chat, kind=kind, body=body))
     return rows
 
@@ -145,11 +164,15 @@ class ReplySender:
                 upload = InputFile(row.file_data or b"", filename=row.file_name)
                 send = self.bot.send_photo if row.kind == "photo" else self.bot.send_document
                 caption = body.get("caption") or None
-                await send(row.chat_id, upload, caption=caption, parse_mode=ParseMode.HTML)
+                await send(
+                    row.chat_id, upload, caption=caption, parse_mode=ParseMode.HTML,
+                    message_thread_id=body.get("thread"), reply_parameters=_quoting(body),
+                )  # fmt: skip
                 return
             await self.bot.send_message(
                 row.chat_id, body["text"], parse_mode=ParseMode.HTML, reply_markup=markup,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                message_thread_id=body.get("thread"), reply_parameters=_quoting(body),
             )  # fmt: skip
         except Forbidden as error:
             log.info("chat %s blocked the bot: %s", row.chat_id, error)
@@ -157,6 +180,13 @@ class ReplySender:
             # ChatMigrated: the group became a supergroup meanwhile; the reply is given up,
             # as the group's next command is answered at its new id.
             log.error("Telegram refused a reply to chat %s: %s", row.chat_id, error)
+
+
+def _quoting(body: dict[str, Any]) -> ReplyParameters | None:
+    """Quote the message answered, unless it was deleted meanwhile (then just send)."""
+    if body.get("reply_to") is None:
+        return None
+    return ReplyParameters(body["reply_to"], allow_sending_without_reply=True)
 
 
 def _keyboard_json(keyboard: Keyboard | None) -> list[list[dict[str, object]]] | None:

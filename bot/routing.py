@@ -62,6 +62,8 @@ class GroupCommand:
     name: str
     handler: Handler
     level: Level
+    summary: str  # marked with N_, translated in the groups' command menu
+    admins: bool = False  # in the menu of the group's admins only (who alone may use it)
 
 
 @dataclass(frozen=True)
@@ -137,3 +139,5 @@ class Fallbacks:
     other_message: Handler
     # A personal command sent in a group: pointed to the private chat, never done there.
     personal_in_group: Handler | None = None
+    # Text sent in a group as a reply to the bot: a question about the group's programme.
+    question_in_group: Handler | None = None

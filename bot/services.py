@@ -11,7 +11,7 @@ from bot.delivery.doorbell import Doorbell
 from bot.delivery.kinds import Kind
 from bot.i18n import Catalogs
 from bot.ops.metrics import Metrics
-from bot.routing import Command
+from bot.routing import Command, GroupCommand
 from bot.settings import Settings
 from bot.understanding import Understanding
 from storage.database import Database
@@ -26,6 +26,7 @@ class Services:
     codec: CallbackCodec
     understanding: Understanding
     commands: tuple[Command, ...] = ()  # for /help and the command menus
+    group_commands: tuple[GroupCommand, ...] = ()  # for the groups' command menus
     kinds: Mapping[str, Kind] = field(default_factory=dict)  # scheduled message kinds
     doorbell: Doorbell = field(default_factory=Doorbell)  # rung after planning a send
     clock: Callable[[], datetime] = field(default=utcnow)

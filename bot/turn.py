@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import IO
 
-from telegram import Bot, InlineKeyboardButton, Update, User
+from telegram import Bot, InlineKeyboardButton, Message, Update, User
 
 from bot.callbacks import Callback, InvalidCallback
 from bot.i18n import Translator, without_controls
@@ -40,6 +40,15 @@ class Turn:
         return chat.id if chat else self.user.id
 
     @property
+    def thread_id(self) -> int | None:
+        """The forum topic the update came from, where the turn's replies go (None: General,
+        or not a forum)."""
+        message = self.update.effective_message
+        if isinstance(message, Message) and message.is_topic_message:
+            return message.message_thread_id
+        return None
+
+    @property
     def text(self) -> str:
         """The message's text without control characters (a NUL would not even store)."""
         message = self.update.effective_message
@@ -59,9 +68,14 @@ class Turn:
     def button(self, label: str, action: str, *args: object) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=self.services.codec.encode(action, *args))
 
-    async def reply(self, text: str, keyboard: Keyboard | None = None) -> None:
-        """Send a new message to this chat once the unit of work has committed."""
-        self._outbox.append(Outgoing("send", text, keyboard))
+    async def reply(
+        self, text: str, keyboard: Keyboard | None = None, *, quote: bool = False
+    ) -> None:
+        """Send a new message to this chat once the unit of work has committed; with `quote`,
+        as a reply to the message being answered (in a busy group, so it is clear to whom)."""
+        message = self.update.effective_message
+        reply_to = message.message_id if quote and message is not None else None
+        self._outbox.append(Outgoing("send", text, keyboard, reply_to=reply_to))
 
     async def send_document(
         self, filename: str, data: bytes | IO[bytes], caption: str = ""
@@ -73,9 +87,10 @@ class Turn:
         """Send an image (a chart) once the unit of work has committed."""
         self._outbox.append(Outgoing("photo", caption, None, (filename, data)))
 
-    async def tell(self, chat_id: int, text: str) -> None:
-        """Send a message to someone else's chat once the unit of work has committed."""
-        self._outbox.append(Outgoing("send", text, chat_id=chat_id))
+    async def tell(self, chat_id: int, text: str, keyboard: Keyboard | None = None) -> None:
+        """Send a message to another chat than this turn's (someone else's, or the private
+        chat of whoever acted in a channel) once the unit of work has committed."""
+        self._outbox.append(Outgoing("send", text, keyboard, chat_id=chat_id))
 
     async def show_buttons(self, keyboard: Keyboard) -> None:
         """After a button press, replace only the buttons under the pressed message."""

@@ -21,6 +21,7 @@ already on partners' phones carry them. Their prefixes:
     sum   /summary periods                 tpl   /template
     un.   /unanswered questions            chart /chart indicators
     gl.   /link in a group                 grsvp answers under a group's reminder
+    gc.   linking a channel, in private    gu    unlinking a channel (/groups)
     cmd   a menu button running a command (the pipeline's MENU_ACTION)
 """
 
@@ -84,12 +85,18 @@ def fallbacks() -> Fallbacks:
         free_text=questions.free_text,
         other_message=fallback.other_message,
         personal_in_group=groups.personal,
+        question_in_group=groups.question,
     )
 
 
 def kinds() -> list[Kind]:
     """Scheduled messages the features send through the delivery path."""
-    return [*groups.with_groups(events.KINDS), *broadcasts.KINDS, *checkins.KINDS]
+    return [
+        *groups.with_groups(events.KINDS),
+        *groups.KINDS,
+        *broadcasts.KINDS,
+        *checkins.KINDS,
+    ]
 
 
 def jobs() -> list[Repeating]:

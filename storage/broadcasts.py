@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -22,6 +22,7 @@ from storage.models import (
     Delivery,
     DeliveryStatus,
     Landscape,
+    LinkedChat,
     Localized,
     Partner,
     PartnerLandscape,
@@ -31,6 +32,9 @@ from storage.upserts import insert
 
 KIND = "broadcast"  # the delivery kind; one batch per broadcast
 PROGRESS_CLAIMED = 0  # progress_message_id while one replica sends the first progress message
+# Whether a broadcast also reaches the linked groups and channels of its audience's programme
+# and landscapes (audience["groups"]); partners only when the key is missing.
+GROUPS_CHOICES = ("no", "also", "only")
 
 Columns = TypeVarTuple("Columns")
 
@@ -58,6 +62,24 @@ class Broadcasts:
         query = _audience_query(select(Partner.language, func.count(Partner.id)), audience)
         rows = await self._session.execute(query.group_by(Partner.language))
         return dict(rows.all())
+
+    async def audience_chats(self, audience: Mapping[str, Any]) -> list[LinkedChat]:
+        """The linked groups and channels `audience` includes: those of its programme (all,
+        for everyone) whose landscapes meet the chosen ones (a chat for the whole programme
+        meets any), in one of the chosen languages; by title. Stakeholder types and roles
+        are partners' and do not narrow chats."""
+        if audience.get("groups", "no") == "no":
+            return []
+        query = select(LinkedChat).where(LinkedChat.unlinked_at.is_(None))
+        if audience.get("programme") is not None:
+            query = query.where(LinkedChat.programme_id == int(audience["programme"]))
+        if audience.get("languages"):
+            query = query.where(LinkedChat.language.in_(list(audience["languages"])))
+        chosen = {int(i) for i in audience.get("landscapes") or []}
+        chats = await self._session.scalars(query.order_by(LinkedChat.title, LinkedChat.id))
+        return [
+            c for c in chats if not (chosen and c.landscape_ids) or chosen & set(c.landscape_ids)
+        ]
 
     # -- broadcasts -------------------------------------------------------------------------
 
@@ -186,6 +208,8 @@ def _audience_query(query: Select[*Columns], audience: Mapping[str, Any]) -> Sel
         Partner.status == PartnerStatus.ACTIVE,
         Partner.telegram_id.is_not(None),
     )
+    if audience.get("groups") == "only":
+        return query.where(false())
     programme, landscapes = audience.get("programme"), audience.get("landscapes") or []
     if programme is not None:
         places = select(PartnerLandscape.partner_id).join(

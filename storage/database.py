@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.priority import ForegroundFirst
 from storage.uow import UnitOfWork
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -49,6 +50,7 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.priority = ForegroundFirst(enabled=self.is_sqlite)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:

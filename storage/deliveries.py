@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Batch, Delivery, DeliveryStatus
+from storage.models import Batch, Delivery, DeliveryStatus, LinkedChat
 from storage.presence import dead_owners
 from storage.upserts import insert
 
@@ -161,6 +161,20 @@ class Deliveries:
             .order_by(func.count().desc())
         )
         return {error or "": count for error, count in rows.all()}
+
+    async def chat_outcomes(
+        self, kind: str, source: str, limit: int
+    ) -> list[tuple[LinkedChat, DeliveryStatus, str | None]]:
+        """Each linked chat's delivery under (kind, source): the chat, its status and why, by
+        title; at most `limit`."""
+        rows = await self._session.execute(
+            select(LinkedChat, Delivery.status, Delivery.error)
+            .join(LinkedChat, LinkedChat.id == Delivery.linked_chat_id)
+            .where(Delivery.kind == kind, Delivery.source == source)
+            .order_by(LinkedChat.title, LinkedChat.id)
+            .limit(limit)
+        )
+        return [(chat, DeliveryStatus(status), error) for chat, status, error in rows.all()]
 
     async def recipients(
         self, kind: str, source_prefix: str, statuses: Sequence[DeliveryStatus]

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import LinkedChat, Partner
+from storage.models import GROUP, LinkedChat, Partner
+
+UNLINKED = "unlinked"  # the delivery kind telling whoever linked a chat that it was unlinked
 
 
 class LinkedChats:
@@ -41,14 +43,18 @@ class LinkedChats:
         language: str,
         by: Partner,
         now: datetime,
+        thread_id: int | None = None,
+        kind: str = GROUP,
     ) -> LinkedChat:
-        """Link the chat, replacing what an earlier link said."""
+        """Link the chat (a group, or a channel; in a forum, to topic `thread_id`, None:
+        General), replacing what an earlier link said."""
         link = await self.by_chat(chat_id)
         if link is None:
             link = LinkedChat(chat_id=chat_id)
             self._session.add(link)
-        link.title, link.programme_id = title[:128], programme_id
+        link.title, link.programme_id, link.kind = title[:128], programme_id, kind
         link.landscape_ids, link.language = sorted(landscape_ids), language
+        link.thread_id = thread_id
         link.linked_by, link.linked_at, link.unlinked_at = by.id, now, None
         await self._session.flush()
         return link
@@ -57,13 +63,17 @@ class LinkedChats:
         link.unlinked_at = now
         await self._session.flush()
 
-    async def unlink_ids(self, ids: Collection[int], now: datetime) -> None:
-        """The bot was removed from these groups (Telegram refused a send with 403)."""
-        await self._session.execute(
-            update(LinkedChat)
-            .where(LinkedChat.id.in_(list(ids)), LinkedChat.unlinked_at.is_(None))
-            .values(unlinked_at=now)
+    async def unlink_ids(self, ids: Collection[int], now: datetime) -> list[LinkedChat]:
+        """The bot was removed from these chats (Telegram refused a send with 403): those
+        still linked are unlinked, and returned."""
+        query = select(LinkedChat).where(
+            LinkedChat.id.in_(list(ids)), LinkedChat.unlinked_at.is_(None)
         )
+        links = list(await self._session.scalars(query.with_for_update()))
+        for link in links:
+            link.unlinked_at = now
+        await self._session.flush()
+        return links
 
     async def move(self, old_chat_id: int, new_chat_id: int) -> LinkedChat | None:
         """A group became a supergroup: its link follows the new id."""
@@ -72,6 +82,12 @@ class LinkedChats:
             link.chat_id = new_chat_id
             await self._session.flush()
         return link
+
+    async def move_id(self, link_id: int, new_chat_id: int) -> None:
+        """A send found the group under a new id (its migration update was missed)."""
+        link = await self._session.get(LinkedChat, link_id)
+        if link is not None and link.chat_id != new_chat_id:
+            await self.move(link.chat_id, new_chat_id)
 
     async def listed(self, programme_ids: Collection[int] | None = None) -> Sequence[LinkedChat]:
         """Active links, of these programmes (None: all), by title."""

@@ -1,7 +1,9 @@
 """Reminders in a linked group, over real HTTP: the group gets the reminder in its language with
 live counts while partners get theirs in private; a partner's press records their answer and
 updates the counts; a member who never joined is pointed to the bot; a forged press changes
-nothing; a group that removed the bot ends its row "blocked" at the first 403 and is unlinked."""
+nothing; a group that removed the bot ends its row "blocked" at the first 403, is unlinked, and
+whoever linked it is told; one that became a supergroup unnoticed is followed to its new id, and
+its link with it."""
 
 from __future__ import annotations
 
@@ -118,7 +120,7 @@ async def test_a_group_gets_the_reminder_in_its_language_with_live_counts(
 async def test_a_group_that_removed_the_bot_ends_blocked_and_unlinked(bot: BotHarness) -> None:
     # The bot was kicked while the bot was down: no update said so, the send finds out.
     await _setup(bot, bot_in_group="kicked")
-    pia_private = bot.user(PARTNER, "Pia")
+    pia_private, cora_private = bot.user(PARTNER, "Pia"), bot.user(COORD, "Cora")
     await _event(bot)
     await pia_private.expect(TITLE, within=10)  # partners still get theirs
     (row,) = await _group_rows(bot)
@@ -128,3 +130,26 @@ async def test_a_group_that_removed_the_bot_ends_blocked_and_unlinked(bot: BotHa
     link = await link_of(bot.db, GROUP)
     assert link is not None
     assert not link.active
+    # Whoever linked it hears of it in private, once.
+    await cora_private.expect("I was removed from the group “Partners' group”", within=10)
+    await cora_private.expect_nothing(1.0)
+
+
+async def test_a_group_that_moved_unnoticed_gets_the_reminder_at_its_new_id(
+    bot: BotHarness,
+) -> None:
+    # The group became a supergroup while the bot was down and its update was lost: the first
+    # send finds out from Telegram's 400 and goes to the new id; the link follows.
+    await _setup(bot)
+    bot.api.migrate_group(GROUP, -1006001, announce=False)
+    pia = in_group(bot, PARTNER, "Pia", -1006001)
+    await _event(bot)
+    reminder = await pia.expect(TITLE, within=10)
+    assert reminder.reply_markup is not None  # with its RSVP buttons
+    (row,) = await _group_rows(bot)
+    assert row.status == DeliveryStatus.SENT
+    assert row.attempts == 1
+    assert await link_of(bot.db, GROUP) is None
+    moved = await link_of(bot.db, -1006001)
+    assert moved is not None
+    assert moved.active

@@ -207,3 +207,19 @@ async def test_a_command_flood_in_a_group_is_answered_in_full_without_a_notice(
 
 def _answers(bot: BotHarness, text: str) -> int:
     return sum(text in m.text for m in bot.api.messages(GROUP))
+
+
+async def test_groups_have_their_own_command_menus_per_language(bot: BotHarness) -> None:
+    """Members of any group see /next, /events and /status; its admins /link and /unlink too;
+    in each shipped language, as the private menus are."""
+    await bot.restart()  # menus are published at start
+    for language in bot.catalogs.languages:
+        code = "" if language == "en" else language
+        t = bot.catalogs.translator(language)
+        members = bot.api.commands({"type": "all_group_chats"}, code)
+        admins = bot.api.commands({"type": "all_chat_administrators"}, code)
+        assert [c["command"] for c in members] == ["next", "events", "status"]
+        assert [c["command"] for c in admins] == ["next", "events", "status", "link", "unlink"]
+        link = t.gettext("Link this group to a programme")
+        assert {"command": "link", "description": link} in admins
+        assert members[0] == {"command": "next", "description": t.gettext("The next meeting")}

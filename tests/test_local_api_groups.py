@@ -1,6 +1,6 @@
 """The sandbox Bot API's groups, driven through python-telegram-bot's real HTTP stack: members
 and getChatMember, the bot added and removed (my_chat_member), commands addressed to the bot,
-a group upgraded to a supergroup, and a user blocking the bot in private."""
+a group upgraded to a supergroup, a user blocking the bot in private, and forum topics."""
 
 from __future__ import annotations
 
@@ -115,3 +115,31 @@ async def test_a_user_blocks_then_unblocks_the_bot(api: LocalBotApi, bot: Bot) -
     assert unblocked is not None
     assert unblocked.new_chat_member.status == "member"
     await bot.send_message(MEMBER, "welcome back")
+
+
+async def test_a_forum_has_topics_and_replies(api: LocalBotApi, bot: Bot) -> None:
+    """A forum supergroup says so; messages in a topic carry its thread id, sends to a topic
+    it does not have are refused as Telegram does, and a user's reply names what it answers."""
+    forum = -1009
+    api.add_group(forum, "Forum", kind="supergroup", topics={5}, members={OWNER: "creator"})
+    api.add_bot(forum, OWNER)
+    await api.send_text(OWNER, "in topic five", chat_id=forum, thread_id=5)
+    asked = (await updates(bot))[-1].message
+    assert asked is not None
+    assert asked.chat.is_forum
+    assert (asked.is_topic_message, asked.message_thread_id) == (True, 5)
+    sent = await bot.send_message(forum, "answer", message_thread_id=5)
+    assert api.messages(forum)[-1].thread_id == 5
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
+        await bot.send_message(forum, "lost", message_thread_id=6)
+    api.add_bot(GROUP, OWNER)
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
+        await bot.send_message(GROUP, "not a forum", message_thread_id=5)
+    await api.send_text(OWNER, "thanks", chat_id=forum, reply_to=sent.message_id)
+    reply = (await updates(bot))[-1].message
+    assert reply is not None
+    assert reply.reply_to_message is not None
+    assert reply.reply_to_message.from_user is not None
+    assert reply.reply_to_message.from_user.id == bot.id
+    with pytest.raises(ValueError, match="only a supergroup"):
+        api.add_group(-1010, "Not a forum", topics={1})

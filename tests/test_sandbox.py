@@ -1,20 +1,33 @@
-"""`landscape-bot sandbox` end to end: a real process, a chat typed into its terminal; and the
-demo activity it seeds."""
+"""`landscape-bot sandbox` end to end: a real process, a chat typed into its terminal, in
+private and in the demo group; the demo activity it seeds; and the demo group's meeting
+reminder, played through the sandbox's own wiring."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from bot.i18n import Catalogs
 from bot.sandbox.demo import MONTHS
-from bot.sandbox.session import DEMO_COORDINATOR, DEMO_PARTNERS, load_demo
-from bot.settings import ReminderSettings
+from bot.sandbox.session import (
+    DEMO_COORDINATOR,
+    DEMO_GROUP,
+    DEMO_PARTNERS,
+    load_demo,
+    running_sandbox,
+)
+from bot.settings import ReminderSettings, Settings
 from storage.database import Database
+from storage.models import utcnow
+from tests.support.chat import ChatUser
 
 TIMEOUT = 30.0
+TITLE = "Nursery planning with the community"
 
 
 class Terminal:
@@ -107,6 +120,27 @@ async def test_the_sandbox_coordinator_finds_months_of_demo_activity(tmp_path: P
             terminal.process.kill()
 
 
+async def test_the_terminal_talks_in_the_demo_group_and_back(tmp_path: Path) -> None:
+    """:group moves the terminal's chat to the demo group, where the bot said hello and /link
+    is asked there; :private brings it back to the private chat."""
+    terminal = await _sandbox(tmp_path, "--as", "coordinator", lang="C")
+    try:
+        await terminal.until(":group")
+        await terminal.type(":group")
+        await terminal.until("now in the group “FLRM Cambodia community”")
+        await terminal.until("sends /link")  # the bot's hello, posted when it was added
+        await terminal.type("/link")
+        await terminal.until("Which programme is this group for?")
+        await terminal.type(":private")
+        await terminal.until("now in your private chat")
+        await terminal.type("/groups")
+        await terminal.until("No group is linked yet.")
+        await _quit(terminal)
+    finally:
+        if terminal.process.returncode is None:
+            terminal.process.kill()
+
+
 async def test_every_demo_landscape_has_a_coordinator_to_write_to(tmp_path: Path) -> None:
     """ "Write to your coordinator" leads somewhere from whichever FLRM landscape the sandbox
     partner picks; loading the demo twice adds nothing."""
@@ -129,3 +163,64 @@ async def test_every_demo_landscape_has_a_coordinator_to_write_to(tmp_path: Path
                 assert len(await uow.checkins.recent_for(partner.id, limit=10)) == MONTHS
     finally:
         await db.dispose()
+
+
+async def test_the_demo_group_gets_its_meeting_reminder_in_khmer(
+    database_url: str, understanding_warm: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's done-when, as a newcomer plays it in the sandbox: the coordinator links the
+    demo group to FLRM Cambodia in Khmer, creates a meeting for tomorrow with /newevent; when
+    its reminder falls due the group gets it in Khmer with live RSVP counts, and the partners
+    get theirs in private."""
+    monkeypatch.setenv("LANG", "C")  # the terminal's language: the coordinator writes English
+    monkeypatch.delenv("LC_ALL", raising=False)
+    now = utcnow()
+    async with running_sandbox(
+        Settings(), role="coordinator", database=database_url, clock=lambda: now
+    ) as sandbox:
+        en, km = Catalogs.load().translator("en"), Catalogs.load().translator("km")
+        api, me = sandbox.api, sandbox.user_id
+        in_group = ChatUser(api, user_id=me, first_name="Coordinator", chat_id=DEMO_GROUP)
+        await in_group.expect("/link", within=TIMEOUT)  # the bot says hello when added
+        await in_group.send("/link")
+        await in_group.press("FLRM")
+        await in_group.press("FLRM Cambodia")
+        await in_group.expect_button("✅ FLRM Cambodia")
+        await in_group.press(en.gettext("Continue »"))
+        await in_group.press(en.language_name("km"))
+        await in_group.expect("FLRM Cambodia")
+
+        private = ChatUser(api, user_id=me, first_name="Coordinator")
+        await private.send("/newevent")
+        await private.press("FLRM Cambodia")
+        await private.press(en.gettext("Done"))
+        await private.expect(en.gettext("What is the title of the event?"))
+        await private.send(TITLE)
+        await private.send("tomorrow 10:00")
+        await private.press(en.ngettext("{n} hour", "{n} hours", 2).format(n=2))
+        await private.send("Kampong Speu nursery")
+        await private.press(en.gettext("Skip"))
+        await private.press(en.gettext("Save"))
+        await private.expect("Saved.")
+        async with sandbox.services.db.unit_of_work() as uow:
+            [event] = [e for e in await uow.events.all() if e.title.get("en") == TITLE]
+
+        # The clock moves to an hour before the meeting: its last reminder falls due.
+        now = event.starts_at - timedelta(minutes=59)
+        sandbox.services.doorbell.ring()
+        sokha_id = DEMO_PARTNERS[0][0]  # the demo partner of FLRM Cambodia, in Khmer
+        sokha = ChatUser(api, user_id=sokha_id, first_name="Sokha", chat_id=DEMO_GROUP)
+        counts = "Attending: {yes} · Maybe: {maybe} · Can't attend: {no}"
+        reminder = await sokha.expect(km.gettext(counts, yes="0", maybe="0", no="0"), TIMEOUT)
+        assert TITLE in reminder.text
+        assert km.gettext("⏰ <b>Reminder</b>").removeprefix("⏰ <b>").removesuffix("</b>") in (
+            reminder.text
+        )
+        await sokha.press(km.gettext("✅ Attend"))
+        updated = await sokha.expect(km.gettext(counts, yes="1", maybe="0", no="0"))
+        assert updated.message_id == reminder.message_id
+        in_private = [m for m in api.messages(sokha_id) if TITLE in m.text]
+        assert in_private  # Sokha got hers in private too
+        assert km.gettext("✅ Attend") in [b.text for row in in_private[0].buttons for b in row]
+        # The FLRM coordinator's reminder came in English, in private too.
+        assert any(TITLE in m.text for m in api.messages(DEMO_COORDINATOR[0]))

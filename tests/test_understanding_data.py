@@ -36,6 +36,8 @@ def _load(name: str) -> list[dict[str, object]]:
 def _targets() -> set[str]:
     with EXAMPLE.open("rb") as source:
         content = tomllib.load(source)
+    with (QUESTIONS / "cross_lingual.toml").open("rb") as source:
+        content["faq"] += tomllib.load(source)["faq"]  # added to the content by the benchmark
     programmes = {p["slug"] for p in content["programmes"]}
     # Event labels name the example's events without their year.
     events = {e["slug"].rsplit("-", 1)[0] for e in content["events"]}
@@ -53,7 +55,7 @@ def test_the_test_split_is_frozen() -> None:
     assert digest == TEST_DIGEST
 
 
-@pytest.mark.parametrize("name", ["dev.toml", "test.toml", "second_writer_en.toml"])
+@pytest.mark.parametrize("name", [path.name for path in sorted(QUESTIONS.glob("*.toml"))])
 def test_every_label_names_something_the_example_content_has(name: str) -> None:
     known = _targets()
     for question in _load(name):
@@ -77,3 +79,12 @@ def test_enough_questions_in_every_language_and_enough_out_of_scope() -> None:
     test = _load("test.toml")
     out_of_scope = sum(q["expect"] == ["none"] for q in test)
     assert out_of_scope >= 0.2 * len(test)
+
+
+def test_the_english_only_entries_are_asked_about_in_every_other_language() -> None:
+    with (QUESTIONS / "cross_lingual.toml").open("rb") as source:
+        data = tomllib.load(source)
+    assert all(set(entry) == {"slug", "question", "answer"} for entry in data["faq"])
+    asked = Counter((q["expect"][0], q["language"]) for q in data["q"] if q["expect"] != ["none"])
+    others = set(SHIPPED_LANGUAGES) - {"en"}
+    assert asked == {(f"faq:{e['slug']}", language): 1 for e in data["faq"] for language in others}

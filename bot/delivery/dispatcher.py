@@ -193,13 +193,13 @@ class Dispatcher:
         per transaction; returns the pages written."""
         pages = 0
         while not self._stopping:
+            await self.services.db.priority.background()
             async with self.services.db.unit_of_work() as uow:
                 batches = await uow.deliveries.due_batches(now, limit=1)
                 if not batches:
                     return pages
                 await self._expand_page(uow, batches[0], now)
             pages += 1
-            await asyncio.sleep(0)  # let partners' turns take the database between pages
         return pages
 
     async def _expand_page(self, uow: UnitOfWork, batch: Batch, now: datetime) -> None:
@@ -244,6 +244,7 @@ class Dispatcher:
         try:
             # Asking before every claim stops a sender that lost the lock within one chunk.
             while not self._stopping and await self._leads():
+                await self.services.db.priority.background()
                 now = self.services.clock()
                 async with self.services.db.unit_of_work() as uow:
                     rows = await uow.deliveries.claim(now, self.chunk, self.owner)
@@ -283,4 +284,7 @@ class Dispatcher:
             ),
             blocked_partner=row.partner_id if blocked else None,
             removed_chat=row.linked_chat_id if blocked else None,
+            moved_chat=(row.linked_chat_id, result.moved_to)
+            if row.linked_chat_id is not None and result.moved_to is not None
+            else None,
         )

@@ -37,6 +37,7 @@ class Recipient:
 class Message:
     text: str  # HTML; user-written parts already escaped
     keyboard: Keyboard | None = None
+    thread_id: int | None = None  # a forum group's topic
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ blocked the bot, the row's window has passed, the feature says skip or later).""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from bot.delivery.kinds import GroupRenderContext, Message, Postpone, RenderContext, Skip
@@ -46,7 +47,7 @@ async def render_due(
                 finish(DeliveryStatus.FAILED, "could not be rendered")
                 continue
             if isinstance(in_group, Message):
-                ready.append((chat.chat_id, row, in_group))
+                ready.append((chat.chat_id, row, replace(in_group, thread_id=chat.thread_id)))
             else:
                 finish(DeliveryStatus.SKIPPED, in_group.reason)
         elif partner is None or partner.telegram_id is None:

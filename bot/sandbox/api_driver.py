@@ -41,27 +41,35 @@ class UserDriver:
         *,
         kind: str = "group",
         members: dict[int, str] | None = None,
+        topics: set[int] | None = None,
     ) -> None:
-        """A group (or supergroup) with its members, e.g. ``{1: "creator", 2: "member"}``
-        (users added first); the bot is not in it until `add_bot`."""
-        self._groups.add_group(chat_id, title, kind=kind)
+        """A group (or supergroup, or with kind="channel" a channel) with its members, e.g.
+        ``{1: "creator", 2: "member"}`` (users added first); the bot is not in it until
+        `add_bot`. With `topics` (their thread ids) a forum supergroup."""
+        self._groups.add_group(chat_id, title, kind=kind, topics=topics)
         for user_id, status in (members or {}).items():
             self._groups.set_member(chat_id, user_id, status)
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """A forum topic is deleted: sending to it gets Telegram's "message thread not found"."""
+        (self._state.chat(chat_id).topics or set()).discard(thread_id)
 
     def set_member(self, chat_id: int, user_id: int, status: str = "member") -> None:
         self._groups.set_member(chat_id, user_id, status)
 
     def add_bot(self, chat_id: int, by_user_id: int, *, status: str = "member") -> int:
-        """`by_user_id` adds the bot to the group (`my_chat_member`); returns the update_id."""
+        """`by_user_id` adds the bot to the group, or to a channel with status="administrator"
+        (`my_chat_member`); returns the update_id."""
         return self._groups.set_bot_status(chat_id, by_user_id, status)
 
     def remove_bot(self, chat_id: int, by_user_id: int) -> int:
         """`by_user_id` removes the bot from the group; it can no longer send there."""
         return self._groups.set_bot_status(chat_id, by_user_id, "kicked")
 
-    def migrate_group(self, chat_id: int, new_id: int) -> int:
-        """The group becomes a supergroup with id `new_id`."""
-        return self._groups.migrate(chat_id, new_id)
+    def migrate_group(self, chat_id: int, new_id: int, *, announce: bool = True) -> int | None:
+        """The group becomes a supergroup with id `new_id` (`announce`=False: the bot is not
+        told, as when it was down longer than Telegram keeps updates)."""
+        return self._groups.migrate(chat_id, new_id, announce=announce)
 
     def block_bot(self, user_id: int, *, blocked: bool = True) -> int:
         """The user blocks (or, with blocked=False, unblocks) the bot: sends to them get
@@ -72,9 +80,20 @@ class UserDriver:
             self.blocked_users.discard(user_id)
         return self._groups.set_blocked(user_id, blocked)
 
-    async def send_text(self, user_id: int, text: str, *, chat_id: int | None = None) -> int:
-        """The user sends ``text``; returns the update_id."""
-        return self._state.user_message(user_id, chat_id=chat_id, text=text)
+    async def send_text(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        """The user sends ``text`` (in a forum topic, replying to a message); returns the
+        update_id."""
+        return self._state.user_message(
+            user_id, chat_id=chat_id, text=text, thread_id=thread_id, reply_to=reply_to
+        )
 
     async def send_document(
         self,

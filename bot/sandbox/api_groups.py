@@ -1,9 +1,12 @@
-"""Groups in the sandbox Bot API: members and their statuses, `getChatMember`, the bot added to
-or removed from a group (`my_chat_member` updates, as Telegram sends them), a group upgraded to
-a supergroup, and a user blocking or unblocking the bot in private (also `my_chat_member`).
+"""Groups and channels in the sandbox Bot API: members and their statuses, `getChatMember`, the
+bot added to or removed from a group or channel (`my_chat_member` updates, as Telegram sends
+them, from whoever did it), a group upgraded to a supergroup, and a user blocking or unblocking
+the bot in private (also `my_chat_member`).
 
-A bot that is not (or no longer) a member of a group gets Telegram's 403 for anything it sends
-there; a group that became a supergroup answers 400 with the new id, as Telegram does."""
+A bot that is not (or no longer) a member of a group or channel gets Telegram's 403 for
+anything it sends there; in a channel only an administrator may post, so a bot left there
+without the right gets Telegram's 400; a group that became a supergroup answers 400 with the
+new id, as Telegram does."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from bot.sandbox.api_state import BotApiState
 
 STATUSES = frozenset({"creator", "administrator", "member", "left", "kicked"})
 PRESENT = frozenset({"creator", "administrator", "member"})
+ADMINS = frozenset({"creator", "administrator"})
+KINDS = ("group", "supergroup", "channel")
 # What Telegram sends for an administrator's rights; the sandbox grants them all.
 _ADMIN_RIGHTS = (
     "can_be_edited",
@@ -38,10 +43,15 @@ class Groups:
 
     # --- set-up and what users do ------------------------------------------------------------
 
-    def add_group(self, chat_id: int, title: str, *, kind: str = "group") -> None:
-        if kind not in ("group", "supergroup"):
-            raise ValueError(f"not a group type: {kind}")
-        self.state.chats.setdefault(chat_id, StoredChat(chat_id, kind, title))
+    def add_group(
+        self, chat_id: int, title: str, *, kind: str = "group", topics: set[int] | None = None
+    ) -> None:
+        """A group or channel; with `topics` (thread ids), a forum supergroup with those topics."""
+        if kind not in KINDS:
+            raise ValueError(f"not a group or channel type: {kind}")
+        if topics is not None and kind != "supergroup":
+            raise ValueError("only a supergroup can be a forum")
+        self.state.chats.setdefault(chat_id, StoredChat(chat_id, kind, title, topics=topics))
 
     def set_member(self, chat_id: int, user_id: int, status: str = "member") -> None:
         """Put a user in a group with `status` (no update: the bot does not see it)."""
@@ -66,13 +76,16 @@ class Groups:
         old, new = ("member", "kicked") if blocked else ("kicked", "member")
         return self._member_update(chat, user_id, old, new)
 
-    def migrate(self, chat_id: int, new_id: int) -> int:
+    def migrate(self, chat_id: int, new_id: int, *, announce: bool = True) -> int | None:
         """The group becomes a supergroup with a new id, members and all: a service message
-        in each chat says so, as on Telegram. Returns the update_id of the old chat's one."""
+        in each chat says so, as on Telegram (unless `announce` is False: updates the bot
+        missed). Returns the update_id of the old chat's one."""
         old = self._group(chat_id)
         new = StoredChat(new_id, "supergroup", old.title, members=dict(old.members))
         self.state.chats[new_id] = new
         self.migrated[chat_id] = new_id
+        if not announce:
+            return None
         admin = next(u for u, s in old.members.items() if s == "creator")
         update_id = self._service(old, admin, {"migrate_to_chat_id": new_id})
         self._service(new, admin, {"migrate_from_chat_id": chat_id})
@@ -92,8 +105,10 @@ class Groups:
             )
         chat = self.state.chats.get(chat_id)
         status = chat.members.get(self.state.bot_user.id, "left") if chat else "left"
-        if chat is None or status in PRESENT:
+        if chat is None or status in (ADMINS if chat.type == "channel" else PRESENT):
             return None
+        if status == "member":  # a channel's subscriber
+            return ApiError(400, "Bad Request: need administrator rights in the channel chat")
         if status == "kicked":
             return ApiError(403, f"Forbidden: bot was kicked from the {chat.type} chat")
         return ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
@@ -116,8 +131,8 @@ class Groups:
 
     def _group(self, chat_id: int) -> StoredChat:
         chat = self.state.chats.get(chat_id)
-        if chat is None or chat.type not in ("group", "supergroup"):
-            raise KeyError(f"no sandbox group {chat_id}; call add_group first")
+        if chat is None or chat.type not in KINDS:
+            raise KeyError(f"no sandbox group or channel {chat_id}; call add_group first")
         return chat
 
     def _member_update(self, chat: StoredChat, by_user_id: int, old: str, new: str) -> int:

@@ -52,6 +52,7 @@ class BotMethods:
             reply_markup=params.json("reply_markup"),
             reply_to=reply_to,
             allow_missing_reply=allow_missing,
+            thread_id=params.integer("message_thread_id"),
         )
 
     async def send_media(self, params: Params, kind: str) -> JsonDict:
@@ -82,6 +83,7 @@ class BotMethods:
             reply_to=reply_to,
             allow_missing_reply=allow_missing,
             media=(kind, stored),
+            thread_id=params.integer("message_thread_id"),
         )
 
     async def send_document(self, params: Params) -> JsonDict:

@@ -116,6 +116,8 @@ class SentMessage:
     deleted: bool
     revision: int  # chat activity counter value of the last send/edit/delete
     reply_markup: JsonDict | None
+    thread_id: int | None = None  # the forum topic it is in (None: General or not a forum)
+    reply_to: int | None = None  # the message it replies to
 
     def to_json(self) -> JsonDict:
         def attachment(item: Attachment | None) -> JsonDict | None:
@@ -143,6 +145,8 @@ class SentMessage:
             "deleted": self.deleted,
             "revision": self.revision,
             "reply_markup": self.reply_markup,
+            "thread_id": self.thread_id,
+            "reply_to": self.reply_to,
         }
 
 
@@ -167,6 +171,7 @@ class StoredMessage:
     media: StoredFile | None = None
     location: tuple[float, float] | None = None  # (latitude, longitude) a user shared
     reply_to: JsonDict | None = None
+    thread_id: int | None = None  # the forum topic it was posted in (None: General)
     edit_date: int | None = None
     deleted: bool = False
     revision: int = 0
@@ -185,12 +190,16 @@ class StoredChat:
     pulse: Pulse = field(default_factory=Pulse)
     # Groups: each member's status (creator, administrator, member, left, kicked), the bot too.
     members: dict[int, str] = field(default_factory=dict)
+    # Forum supergroups: their topics' thread ids (General has none).
+    topics: set[int] | None = None
 
     def to_api(self) -> JsonDict:
         data: JsonDict = {"id": self.id, "type": self.type}
         data["first_name" if self.type == "private" else "title"] = self.title
         if self.username:
             data["username"] = self.username
+        if self.topics is not None:
+            data["is_forum"] = True
         return data
 
 

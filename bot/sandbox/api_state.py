@@ -107,8 +107,11 @@ class BotApiState:
         reply_to: int | None = None,
         allow_missing_reply: bool = False,
         media: tuple[str, StoredFile] | None = None,
+        thread_id: int | None = None,
     ) -> JsonDict:
         chat = self.chat(chat_id)
+        if thread_id is not None and thread_id not in (chat.topics or ()):
+            raise bad_request("message thread not found")
         plain, found = format_text(text, parse_mode, entities, caption=media is not None)
         markup = validate_markup(reply_markup)
         reply: JsonDict | None = None
@@ -130,6 +133,7 @@ class BotApiState:
             media_kind=media[0] if media else None,
             media=media[1] if media else None,
             reply_to=reply,
+            thread_id=thread_id,
         )
         chat.messages[message.message_id] = message
         chat.log.append(("bot", message.message_id, ""))
@@ -262,10 +266,17 @@ class BotApiState:
         document: StoredFile | None = None,
         photo: StoredFile | None = None,
         location: tuple[float, float] | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> int:
         """A user's message: text, a document or a photo (with `text` as caption), or a
-        location."""
+        location; in a forum topic (`thread_id`), or replying to message `reply_to`."""
         user, chat = self._sender(user_id, chat_id)
+        if thread_id is not None and thread_id not in (chat.topics or ()):
+            raise KeyError(f"no topic {thread_id} in chat {chat.id}")
+        original = chat.messages.get(reply_to) if reply_to is not None else None
+        if reply_to is not None and (original is None or original.deleted):
+            raise KeyError(f"no message {reply_to} in chat {chat.id}")
         media = document or photo
         message = StoredMessage(
             message_id=self._take_message_id(chat),
@@ -276,6 +287,8 @@ class BotApiState:
             media_kind="document" if document else "photo" if photo else None,
             media=media,
             location=location,
+            reply_to=message_to_api(chat, original) if original is not None else None,
+            thread_id=thread_id,
         )
         chat.messages[message.message_id] = message
         chat.log.append(("user", message.message_id, ""))

@@ -22,6 +22,8 @@ def message_to_api(chat: StoredChat, message: StoredMessage) -> JsonDict:
     }
     if message.edit_date is not None:
         data["edit_date"] = message.edit_date
+    if message.thread_id is not None:
+        data["message_thread_id"], data["is_topic_message"] = message.thread_id, True
     if message.reply_to is not None:
         data["reply_to_message"] = message.reply_to
     stored = message.media
@@ -86,6 +88,8 @@ def snapshot(chat: StoredChat, message: StoredMessage) -> SentMessage:
         deleted=message.deleted,
         revision=message.revision,
         reply_markup=message.reply_markup,
+        thread_id=message.thread_id,
+        reply_to=message.reply_to["message_id"] if message.reply_to else None,
     )
 
 

@@ -1,11 +1,15 @@
 """`landscape-bot sandbox`: the real bot against the local Bot API server, with demo content,
-demo partners with months of activity, and a chat in the terminal — no token, no network."""
+demo partners with months of activity, a demo group of FLRM Cambodia's partners, and a chat in
+the terminal (in private, or in the group) — no token, no network."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +22,7 @@ from bot.runner import serve
 from bot.sandbox.api_server import LocalBotApi
 from bot.sandbox.demo import seed_activity
 from bot.sandbox.terminal import chat_in_terminal
+from bot.services import Services
 from bot.settings import (
     AccessSettings,
     HealthSettings,
@@ -52,13 +57,28 @@ DEMO_COORDINATOR: DemoProfile = (
     7004, "Dara Keo", "FLRM secretariat", StakeholderType.NGO, "en", "Asia/Phnom_Penh",
     "flrm-cambodia",
 )  # fmt: skip
+# A Telegram group of FLRM Cambodia's partners, with villagers who never joined the bot.
+DEMO_GROUP, DEMO_GROUP_TITLE = -1001700000001, "FLRM Cambodia community"
+DEMO_GROUP_NEWCOMERS = [(7101, "Vanna"), (7102, "Rith")]
 
 
-async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bool) -> None:
+@dataclass(frozen=True)
+class Sandbox:
+    api: LocalBotApi
+    services: Services
+    user_id: int  # the person at the terminal
+
+
+@asynccontextmanager
+async def running_sandbox(
+    settings: Settings,
+    *,
+    role: str,
+    database: str,
+    clock: Callable[[], datetime] = utcnow,
+) -> AsyncIterator[Sandbox]:
+    """The real bot serving the local Bot API, with the demo content, partners and group."""
     user_id, first_name = USERS[role]
-    if fresh:
-        _remove_sqlite_files(database)
-    logging.getLogger().setLevel(logging.WARNING)  # keep the terminal for the chat
     async with LocalBotApi(SANDBOX_TOKEN) as api:
         sandbox_settings = settings.model_copy(
             update={
@@ -72,7 +92,7 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
                 "access": AccessSettings(admins=[USERS["admin"][0]]),
             }
         )
-        services = build_services(sandbox_settings)
+        services = build_services(sandbox_settings, clock=clock)
         await services.db.upgrade()
         language_code = _terminal_language()
         async with services.db.unit_of_work() as uow:
@@ -88,22 +108,53 @@ async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bo
             api.add_user(demo_id, name.split()[0], language_code=language)
         stop = asyncio.Event()
         bot = asyncio.create_task(serve(services, stop))
+        _add_demo_group(api, user_id)
+        try:
+            yield Sandbox(api, services, user_id)
+        finally:
+            stop.set()
+            await bot
+            await services.db.dispose()
+
+
+async def run_sandbox(settings: Settings, *, role: str, database: str, fresh: bool) -> None:
+    if fresh:
+        _remove_sqlite_files(database)
+    logging.getLogger().setLevel(logging.WARNING)  # keep the terminal for the chat
+    async with running_sandbox(settings, role=role, database=database) as sandbox:
         who = {"admin": "an admin", "coordinator": "a coordinator"}.get(role, "a partner")
         print(
             f"Sandbox: you are chatting with the real bot as {who} (data in {database}).\n"
             "Send /start to begin; :help shows the terminal's keys. The example's FLRM\n"
             "progress meeting is copied to three days from now: ask when the next meeting is.\n"
+            f"You also created the group “{DEMO_GROUP_TITLE}” and added the bot: :group\n"
+            "takes you there (try /link as a coordinator), :private brings you back.\n"
         )
-        try:
-            others = {
-                profile[0]: f"{profile[1]} ({profile[4]})"
-                for profile in (*DEMO_PARTNERS, DEMO_COORDINATOR)
-            }
-            await chat_in_terminal(api, user_id, others=others)
-        finally:
-            stop.set()
-            await bot
-            await services.db.dispose()
+        others = {
+            profile[0]: f"{profile[1]} ({profile[4]})"
+            for profile in (*DEMO_PARTNERS, DEMO_COORDINATOR)
+        }
+        await chat_in_terminal(
+            sandbox.api,
+            sandbox.user_id,
+            others=others,
+            group=(DEMO_GROUP, DEMO_GROUP_TITLE),
+        )
+
+
+def _add_demo_group(api: LocalBotApi, creator: int) -> None:
+    """The group the terminal's user created for FLRM Cambodia's partners — a demo partner and
+    coordinator, and neighbours who never joined the bot — and the bot just added to it."""
+    for user_id, name in DEMO_GROUP_NEWCOMERS:
+        api.add_user(user_id, name, language_code="km")
+    members = {
+        creator: "creator",
+        DEMO_COORDINATOR[0]: "administrator",
+        DEMO_PARTNERS[0][0]: "member",
+    }
+    members.update({user_id: "member" for user_id, _name in DEMO_GROUP_NEWCOMERS})
+    api.add_group(DEMO_GROUP, DEMO_GROUP_TITLE, members=members)
+    api.add_bot(DEMO_GROUP, creator)
 
 
 async def load_demo(uow: UnitOfWork, reminders: ReminderSettings) -> None:

@@ -1,8 +1,9 @@
 """Chat with the bot from a terminal, as one sandbox user of a :class:`LocalBotApi`.
 
 Bot messages are printed as they arrive (edits and deletions too), inline buttons numbered per
-keyboard. Type a line to send it, ``#N`` to press button N of the newest keyboard, ``:help`` for
-these rules, ``:quit`` or end-of-file to leave. Files the bot sends go to a temporary directory.
+keyboard. Type a line to send it, ``#N`` to press button N of the newest keyboard, ``:group`` and
+``:private`` to talk in the demo group or the private chat, ``:help`` for these rules, ``:quit``
+or end-of-file to leave. Files the bot sends go to a temporary directory.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ HELP = (
     "Type a message and press Enter to send it.\n"
     "  #N     press button N of the newest keyboard\n"
     "  :inbox  what the bot sent the demo partners since you last looked (reminders...)\n"
+    "  :group  talk in the demo group (what you type is said there; #N presses its buttons)\n"
+    "  :private  back to your private chat with the bot\n"
     "  :help  show this help\n"
     "  :quit  leave (end-of-file works too)"
 )
@@ -145,12 +148,17 @@ async def chat_in_terminal(
     user_id: int,
     *,
     others: Mapping[int, str] | None = None,
+    group: tuple[int, str] | None = None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
 ) -> None:
     """Let a person chat with the bot as ``user_id`` until ``:quit`` or end-of-file;
-    ``others`` (chat id → name) are the chats ``:inbox`` shows."""
-    printer = _Printer(api, user_id, stdout)
+    ``others`` (chat id → name) are the chats ``:inbox`` shows; ``group`` (id, title) the group
+    ``:group`` moves the conversation to, and ``:private`` back."""
+    chats = {user_id: _Printer(api, user_id, stdout)}
+    if group is not None:
+        chats[group[0]] = _Printer(api, group[0], stdout)
+    printer = chats[user_id]
     inboxes = {chat: _Printer(api, chat, stdout) for chat in (others or {})}
     printing = asyncio.create_task(printer.run())
     lines: asyncio.Queue[str | None] = asyncio.Queue()
@@ -158,18 +166,32 @@ async def chat_in_terminal(
     try:
         while (line := await lines.get()) is not None:
             line = line.strip()
+            in_group = None if printer.chat_id == user_id else printer.chat_id
             if line == ":quit":
                 break
             if line == ":help":
                 stdout.write(HELP + "\n")
             elif line == ":inbox":
                 _show_inboxes(inboxes, others or {}, stdout)
+            elif line == ":group" and group is None:
+                stdout.write("(there is no demo group)\n")
+            elif line in (":group", ":private"):
+                # Print one chat at a time; the other's news shows on coming back.
+                printing.cancel()
+                await asyncio.gather(printing, return_exceptions=True)
+                printer = chats[group[0] if group and line == ":group" else user_id]
+                here = group is not None and printer.chat_id == group[0]
+                where = f"the group “{group[1]}”" if group and here else "your private chat"
+                stdout.write(f"── now in {where} ──\n")
+                printer.flush()
+                printing = asyncio.create_task(printer.run())
             elif match := re.fullmatch(r"#(\d+)", line):
-                await _press(api, user_id, printer, int(match[1]), stdout)
+                await _press(api, user_id, printer, int(match[1]), stdout, in_group)
             elif line:
-                await api.send_text(user_id, line)
+                await api.send_text(user_id, line, chat_id=in_group)
         # Show replies still on their way (useful with piped input): wait for a quiet moment.
-        while await api.wait_for_activity(user_id, printer.seen, timeout=0.5) > printer.seen:
+        chat_id = printer.chat_id
+        while await api.wait_for_activity(chat_id, printer.seen, timeout=0.5) > printer.seen:
             printer.flush()
     finally:
         printing.cancel()
@@ -188,7 +210,9 @@ def _show_inboxes(inboxes: Mapping[int, _Printer], names: Mapping[int, str], out
         out.write("(nothing new for the demo partners)\n")
 
 
-async def _press(api: LocalBotApi, user_id: int, printer: _Printer, n: int, out: TextIO) -> None:
+async def _press(
+    api: LocalBotApi, user_id: int, printer: _Printer, n: int, out: TextIO, group: int | None
+) -> None:
     printer.flush()
     keyboard = printer.keyboard
     buttons = [b for row in keyboard.buttons for b in row] if keyboard else []
@@ -199,4 +223,4 @@ async def _press(api: LocalBotApi, user_id: int, printer: _Printer, n: int, out:
     if button.callback_data is None:
         out.write(f"(button {n} opens {button.url})\n")
         return
-    await api.press(user_id, keyboard.message_id, button.callback_data)
+    await api.press(user_id, keyboard.message_id, button.callback_data, chat_id=group)

@@ -57,6 +57,7 @@ class Evidence:
     lead: Floats  # how far it stands out in meaning from every other target, in some language
     parts: list[str]  # the part of the target that came closest
     about: list[str]  # the programme an FAQ entry is about (its card says the same), or ""
+    elsewhere: npt.NDArray[np.bool_]  # written only in other languages than the question's
 
     def without(self, hidden: set[str]) -> Evidence:
         """The evidence for every target but `hidden` ones."""
@@ -70,6 +71,7 @@ class Evidence:
             self.lead[kept],
             [self.parts[n] for n in kept],
             [self.about[n] for n in kept],
+            self.elsewhere[kept],
         )
 
 
@@ -208,6 +210,7 @@ class Index:
                 )
             ],
             list(self._about),
+            ~written,
         )
 
     def _search(self, text: str, vector: Vectors | None, language: str) -> _Found:

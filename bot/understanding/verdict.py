@@ -20,12 +20,22 @@ from bot.intents import OUT_OF_SCOPE, SMALL_TALK
 from bot.understanding.index import Evidence
 
 KINDS = ("builtin", "small_talk", "faq", "event", "programme", "out_of_scope")
-FEATURES = ("meaning", "lead", "exact", "overlap", "window", "foreign", *KINDS)
+FEATURES = (
+    "meaning",
+    "lead",
+    "exact",
+    "overlap",
+    "window",
+    "foreign",
+    *KINDS,
+    "elsewhere",
+    "elsewhere_lead",
+)
 # Fitted on benchmarks/questions/dev.toml; see the module docstring.
 WEIGHTS = dict(zip(FEATURES, (
-    2.94, 3.63, 2.37, 6.87, 2.92, -6.24, -0.07, 0.61, -0.91, 0.61, -1.70, 1.40,
+    3.64, 3.63, 2.13, 6.81, 2.52, -5.96, -0.18, -0.12, -0.68, 0.79, -1.62, 1.80, 3.42, 2.76,
 ), strict=True))  # fmt: skip
-NONE_SCORE = 0.06  # the score of "none of them"
+NONE_SCORE = 0.0  # the score of "none of them"
 ANSWER = 0.40  # answer when the best target is at least this likely
 LEAD = 1.5  # and at least this many times as likely as the next (else it is a close call)
 GUESS = 0.20  # otherwise offer guesses when the best is at least this likely
@@ -81,13 +91,18 @@ def feature_rows(evidence: Evidence, *, window: bool, foreign: bool) -> npt.NDAr
     0.75-0.8 with the default model, related ones above 0.85)."""
     kinds = np.array([_kind_number(target) for target in evidence.targets], dtype=np.intp)
     meaning = np.maximum(evidence.asked, evidence.answered)
+    lead = np.maximum(evidence.lead, -0.2) * 10  # standing out counts, whatever the level
     columns = {
         "meaning": (np.maximum(meaning, 0.7) - 0.85) * 10,
-        "lead": np.maximum(evidence.lead, -0.2) * 10,  # standing out counts, whatever the level
+        "lead": lead,
         "exact": evidence.exact / 100,
         "overlap": evidence.overlap,
         "window": np.array([window and target == "events" for target in evidence.targets]),
         "foreign": foreign & ~np.isin(kinds, _NOT_ASKING),
+        # A target written only in other languages has no letters in common with the question:
+        # it is judged by how far it stands out in meaning among the texts of its language.
+        "elsewhere": evidence.elsewhere,
+        "elsewhere_lead": np.where(evidence.elsewhere, lead, 0.0),
     }
     rows = np.zeros((len(evidence.targets), len(FEATURES)))
     for column, name in enumerate(FEATURES):

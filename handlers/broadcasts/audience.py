@@ -1,6 +1,7 @@
 """Choosing who a broadcast reaches: the audience kept in the composing flow, checked against
 what this coordinator may reach on every press, the panel that narrows it (landscapes,
-stakeholder types, languages, roles) with a live recipient count, and one facet's toggles."""
+stakeholder types, languages, roles; the linked groups and channels too, or only them) with a
+live recipient count, and one facet's toggles."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from handlers.shared import flow
 from handlers.shared.cards import programme_name
 from handlers.shared.flow import data
 from handlers.shared.localized_input import button_label
+from storage.broadcasts import GROUPS_CHOICES
 from storage.models import Landscape, Programme
 
 FLOW = "broadcast"
@@ -50,6 +52,33 @@ async def counts(turn: Turn) -> dict[str, int]:
     return views.languages_of(by_language, turn.services.catalogs.default)
 
 
+async def chat_count(turn: Turn) -> int:
+    """Linked groups and channels the audience reaches now (0 when they are not included)."""
+    return len(await turn.uow.broadcasts.audience_chats(audience(turn)))
+
+
+async def total(turn: Turn) -> int:
+    """Everyone the audience reaches now: partners and linked chats."""
+    return sum((await counts(turn)).values()) + await chat_count(turn)
+
+
+async def reach(turn: Turn) -> str:
+    """Who it reaches, in words: partners per language, then the linked chats if included."""
+    t, chats = turn.t, audience(turn).get("groups", "no")
+    lines = [] if chats == "only" else [views.recipients_line(t, await counts(turn))]
+    if chats != "no":
+        lines.append(views.chats_line(t, await chat_count(turn)))
+    return "\n".join(lines)
+
+
+def toggle_chats(turn: Turn) -> str:
+    """The pressed choice for linked chats (not included, also, only); anything else is forged."""
+    choice = turn.arg(0)
+    if choice not in GROUPS_CHOICES:
+        raise InvalidCallback(f"groups {choice}")
+    return choice
+
+
 async def summary(turn: Turn) -> str:
     programme, landscapes = await scope(turn)
     name = programme_name(turn.t, programme) if programme else None
@@ -67,6 +96,9 @@ async def show_panel(turn: Turn) -> None:
         picked = chosen.get(facet) or []
         value = t.number(len(picked)) if picked else t.gettext("all")
         rows.append([turn.button(button_label(t, t.gettext(label), value), "bc.facet", code, 0)])
+    chats = chosen.get("groups", "no")
+    following = GROUPS_CHOICES[(GROUPS_CHOICES.index(chats) + 1) % len(GROUPS_CHOICES)]
+    rows.append([turn.button(views.chats_label(t, chats), "bc.grp", following)])
     rows.append(
         [
             turn.button(t.gettext("Continue »"), "bc.next"),
@@ -77,7 +109,7 @@ async def show_panel(turn: Turn) -> None:
         [
             t.gettext("<b>Who should receive it?</b>"),
             await summary(turn),
-            views.recipients_line(t, await counts(turn)),
+            await reach(turn),
             "",
             t.gettext("Narrow it down with the buttons, then press Continue."),
         ]
@@ -105,7 +137,7 @@ async def show_facet(turn: Turn, code: str, page: int = 0) -> None:
         "<b>{facet}</b>: choose who to include. Choosing none includes everyone.",
         facet=t.gettext(label),
     )
-    await turn.settle(text + "\n" + views.recipients_line(t, await counts(turn)), rows)
+    await turn.settle(text + "\n" + await reach(turn), rows)
 
 
 async def toggle(turn: Turn) -> str:
@@ -129,7 +161,14 @@ async def set_audience(turn: Turn, **changes: Any) -> None:
 
 
 def empty_audience(programme: int | None) -> dict[str, Any]:
-    return {"programme": programme, "landscapes": [], "kinds": [], "languages": [], "roles": []}
+    return {
+        "programme": programme,
+        "landscapes": [],
+        "kinds": [],
+        "languages": [],
+        "roles": [],
+        "groups": "no",
+    }
 
 
 async def _options(turn: Turn, facet: str) -> list[tuple[str, str]]:

@@ -68,6 +68,13 @@ async def on_toggle(turn: Turn) -> None:
     await audience.show_facet(turn, await audience.toggle(turn), max(0, turn.arg_int(2)))
 
 
+async def on_chats(turn: Turn) -> None:
+    """Linked groups and channels: not included → also → only them → not included."""
+    await audience.scope(turn)
+    await audience.set_audience(turn, groups=audience.toggle_chats(turn))
+    await audience.show_panel(turn)
+
+
 async def on_panel(turn: Turn) -> None:
     await audience.show_panel(turn)
 
@@ -75,7 +82,7 @@ async def on_panel(turn: Turn) -> None:
 async def on_next(turn: Turn) -> None:
     """Continue from the audience: to the preview when the rest is written, else the text."""
     await audience.scope(turn)
-    if not sum((await audience.counts(turn)).values()):
+    if not await audience.total(turn):
         await turn.answer(views.nobody(turn.t), alert=True)
         return
     if "ack" in data(turn):
@@ -103,6 +110,7 @@ ROUTES: tuple[Route, ...] = (
     Button("bc.facet", on_facet, COORDINATOR, _at("audience")),
     Button("bc.tog", on_toggle, COORDINATOR, _at("audience")),
     Button("bc.panel", on_panel, COORDINATOR, _at("audience")),
+    Button("bc.grp", on_chats, COORDINATOR, _at("audience")),
     Button("bc.next", on_next, COORDINATOR, _at("audience")),
     Button("bc.stop", on_stop, COORDINATOR),
     Step(FLOW, "text", steps.on_text, COORDINATOR),
@@ -122,4 +130,12 @@ ROUTES: tuple[Route, ...] = (
     Button("bc.ack", listing.on_got_it, Level.PARTNER),
 )
 
-KINDS = (Kind(KIND, render=delivery.render, expand=delivery.expand, priority=1),)
+KINDS = (
+    Kind(
+        KIND,
+        render=delivery.render,
+        expand=delivery.expand,
+        priority=1,
+        render_group=delivery.render_group,
+    ),
+)

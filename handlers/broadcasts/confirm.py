@@ -94,7 +94,7 @@ async def show_preview(turn: Turn) -> None:
         "",
         "———",
         t.gettext("To: {audience}", audience=Html(await audience.summary(turn))),
-        views.recipients_line(t, await audience.counts(turn)),
+        await audience.reach(turn),
         t.gettext("When: {when}", when=t.when(when)) if when else t.gettext("When: right away"),
         t.gettext("“Got it” button: yes") if draft["ack"] else t.gettext("“Got it” button: no"),
     ]
@@ -120,7 +120,7 @@ async def on_send(turn: Turn) -> None:
     """Confirm: check the audience once more, write the broadcast, plan its batch."""
     t, draft = turn.t, data(turn)
     programme, landscapes = await audience.scope(turn)
-    total = sum((await audience.counts(turn)).values())
+    total = await audience.total(turn)
     if not total:
         await turn.answer(views.nobody(t), alert=True)
         return
@@ -156,6 +156,7 @@ async def on_send(turn: Turn) -> None:
         programme=programme.id if programme else None,
         landscapes=[landscape.id for landscape in landscapes],
         recipients=total,
+        chats=await audience.chat_count(turn),
         languages=sorted(draft["texts"]),
         send_at=(when or now).isoformat(),
     )

@@ -100,6 +100,7 @@ async def full_report(uow: UnitOfWork, t: Translator, broadcast: Broadcast) -> s
         await uow.deliveries.counts(KIND, source),
         await uow.deliveries.errors(KIND, source),
         await uow.broadcasts.ack_count(broadcast.id) if broadcast.ask_ack else None,
+        await uow.deliveries.chat_outcomes(KIND, source, views.CHATS_SHOWN),
     )
 
 

@@ -52,8 +52,7 @@ async def show_languages(turn: Turn) -> None:
         "You can add a version in their language, or continue.",
         marker=Html(views.marker(t, default)),
     )
-    counts = views.recipients_line(t, await audience.counts(turn))
-    await turn.settle(text + "\n\n" + counts, keyboard)
+    await turn.settle(text + "\n\n" + await audience.reach(turn), keyboard)
 
 
 async def on_version_language(turn: Turn) -> None:

@@ -14,7 +14,8 @@ from babel import Locale
 from bot.i18n import N_, Catalogs, Html, Translator, escape
 from bot.localized import pick
 from handlers.profile.steps import STAKEHOLDER_LABELS, stakeholder_label
-from storage.models import Broadcast, BroadcastStatus, DeliveryStatus, Landscape, Role
+from handlers.shared.cards import chat_title
+from storage.models import Broadcast, BroadcastStatus, DeliveryStatus, Landscape, LinkedChat, Role
 
 TELEGRAM_TEXT_MAX = 4096  # after entity parsing
 _TAG = re.compile(r"<[^>]*>")
@@ -37,6 +38,17 @@ FACETS = {
     "g": ("languages", N_("Languages")),
     "r": ("roles", N_("Roles")),
 }
+CHATS = N_("Linked groups and channels")
+CHATS_CHOICES = {"no": N_("not included"), "also": N_("included"), "only": N_("only them")}
+CHAT_OUTCOMES = {
+    DeliveryStatus.SENT: N_("delivered"),
+    DeliveryStatus.BLOCKED: N_("removed me, so it is unlinked"),
+    DeliveryStatus.FAILED: N_("failed"),
+    DeliveryStatus.SKIPPED: N_("not sent"),
+    DeliveryStatus.PENDING: N_("still to send"),
+    DeliveryStatus.SENDING: N_("still to send"),
+}
+CHATS_SHOWN = 10  # in a report, by title: with the reasons it must still fit one message
 KIND_VALUES = tuple(STAKEHOLDER_LABELS)
 ROLE_VALUES = tuple(ROLE_LABELS)
 
@@ -93,7 +105,34 @@ def audience_summary(
         chosen = audience.get(facet) or []
         if chosen:
             parts.append(", ".join(escape(value_label(t, facet, v)) for v in chosen))
+    chats = audience.get("groups", "no")
+    if chats != "no":
+        parts.append(escape(chats_label(t, chats)))
     return " · ".join(parts)
+
+
+def chats_label(t: Translator, choice: str) -> str:
+    """ "Linked groups and channels: included", as plain text (a button's label)."""
+    return t.gettext("{label}: {value}").format(
+        label=t.gettext(CHATS), value=t.gettext(CHATS_CHOICES[choice])
+    )
+
+
+def chats_line(t: Translator, n: int) -> str:
+    return t.gettext("Linked groups and channels: {n}", n=t.number(n))
+
+
+def chat_outcomes(
+    t: Translator, outcomes: Iterable[tuple[LinkedChat, DeliveryStatus, str | None]]
+) -> list[str]:
+    """ "• Partners' group: delivered", a line per linked chat a broadcast went to."""
+    lines = []
+    for chat, status, error in outcomes:
+        outcome = escape(t.gettext(CHAT_OUTCOMES[status]))
+        if error and status in (DeliveryStatus.FAILED, DeliveryStatus.SKIPPED):
+            outcome += f" ({escape(error)})"
+        lines.append(f"• {chat_title(t, chat)}: {outcome}")
+    return lines
 
 
 def recipients_line(t: Translator, by_language: Mapping[str, int]) -> str:
@@ -145,6 +184,7 @@ def report_text(
     counts: Mapping[DeliveryStatus, int],
     reasons: Mapping[str, int],
     acks: int | None,
+    chats: Iterable[tuple[LinkedChat, DeliveryStatus, str | None]] = (),
 ) -> str:
     """The full report of one broadcast: when, to whom, what happened and why."""
     lines = [
@@ -162,6 +202,9 @@ def report_text(
         lines += ["", t.gettext("Why some were not delivered:")]
         shown = list(reasons.items())[:REASONS_SHOWN]
         lines += [f"• {escape(reason or '—')}: {t.number(n)}" for reason, n in shown]
+    chat_lines = chat_outcomes(t, chats)
+    if chat_lines:
+        lines += ["", f"<b>{escape(t.gettext(CHATS))}</b>", *chat_lines]
     return "\n".join(lines)
 
 

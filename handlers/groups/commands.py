@@ -7,7 +7,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton
 
 from bot.access import Level, group_viewer
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.replies import Keyboard
 from bot.routing import GroupCommand, Route
 from bot.turn import Turn
 from handlers.shared.cards import event_card, event_line, status_card
@@ -18,7 +19,7 @@ PAGE = 5
 
 
 async def next_event(turn: Turn) -> None:
-    found = await _linked(turn)
+    found = await linked_group(turn)
     if found is None:
         return
     t, viewer, _programme = found
@@ -31,7 +32,7 @@ async def next_event(turn: Turn) -> None:
 
 
 async def list_events(turn: Turn) -> None:
-    found = await _linked(turn)
+    found = await linked_group(turn)
     if found is None:
         return
     t, viewer, _programme = found
@@ -45,7 +46,7 @@ async def list_events(turn: Turn) -> None:
 
 
 async def status(turn: Turn) -> None:
-    found = await _linked(turn)
+    found = await linked_group(turn)
     if found is not None:
         t, _viewer, programme = found
         await turn.reply(status_card(t, programme))
@@ -53,15 +54,19 @@ async def status(turn: Turn) -> None:
 
 async def personal(turn: Turn) -> None:
     """A personal command sent in a group: a button opens the private chat at that command."""
-    t, name = turn.t, turn.args[0]
-    url = f"https://t.me/{turn.bot.username}?start={name}"
-    await turn.reply(
+    await turn.reply(*to_private(turn, turn.t, turn.args[0]))
+
+
+def to_private(turn: Turn, t: Translator, command: str) -> tuple[str, Keyboard]:
+    """Why not here, and a button that opens the private chat at `command`."""
+    url = f"https://t.me/{turn.bot.username}?start={command}"
+    return (
         t.gettext("That is personal, so let's do it in a private chat with me."),
         [[InlineKeyboardButton(t.gettext("Open the private chat"), url=url)]],
     )
 
 
-async def _linked(turn: Turn) -> tuple[Translator, Viewer, Programme] | None:
+async def linked_group(turn: Turn) -> tuple[Translator, Viewer, Programme] | None:
     """The group's translator (its language, its landscapes' time zone), what it may see and
     its programme; None, with a hint, when the group is not linked."""
     chat = turn.update.effective_chat
@@ -94,7 +99,7 @@ def group_translator(turn: Turn, linked: LinkedChat, programme: Programme) -> Tr
 
 
 ROUTES: tuple[Route, ...] = (
-    GroupCommand("next", next_event, Level.GUEST),
-    GroupCommand("events", list_events, Level.GUEST),
-    GroupCommand("status", status, Level.GUEST),
+    GroupCommand("next", next_event, Level.GUEST, N_("The next meeting")),
+    GroupCommand("events", list_events, Level.GUEST, N_("Upcoming events")),
+    GroupCommand("status", status, Level.GUEST, N_("Where the programme stands")),
 )

@@ -1,110 +1,167 @@
-"""/link and /unlink in a group, /groups in private: which Telegram groups the bot posts to for
-a programme (some of its landscapes, or all) and in which language.
+"""/link and /unlink in a group, /groups in private: which Telegram groups and channels the bot
+posts to for a programme (some of its landscapes, or all), in which language and, in a forum,
+in which topic (the one /link was sent in, or General).
 
 Linking is asked with buttons whose data carries every choice so far (programme, a bit per
-landscape, language), so nothing is half-stored and any group admin who coordinates the
-programme may finish it. Each step asks Telegram again whether the presser is a group admin
-(`bot.access.may_link` decides); anyone else changes nothing, is told why, and is audited.
+landscape, language), so nothing is half-stored and any admin of the chat who coordinates the
+programme may finish it. A group is linked in the group ("gl." buttons); a channel, where nobody
+can send the bot a command, in the private chat of whoever made the bot its administrator
+("gc." buttons, the channel's id first; see `channels`). Each step asks Telegram again whether
+the presser is an admin of the chat (`rights`); anyone else changes nothing, is told why, and
+is audited.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.access import Level, may_link, may_list_groups
+from bot.access import GROUP_ADMIN_STATUSES, Level, may_link, may_list_groups
 from bot.callbacks import InvalidCallback
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Html, Translator
 from bot.routing import Button, Command, GroupCommand, Route
 from bot.turn import Turn
-from handlers.shared.cards import programme_name
-from storage.models import Landscape, LinkedChat, Programme
-
-REFUSALS_AUDITED_EVERY = timedelta(minutes=1)
+from handlers.groups.rights import Target, linkable, member_status, refuse, target_of
+from handlers.shared.cards import chat_title, programme_name
+from storage.models import CHANNEL, GROUP, Landscape, LinkedChat, Programme
 
 
 async def link(turn: Turn) -> None:
     """/link in a group: choose the programme (one the sender may link this group to)."""
-    status = await _member_status(turn)
-    programmes = [
-        p for p in await turn.uow.programmes.all() if may_link(turn.partner, p.id, status)
-    ]
-    if not programmes:
-        await _refuse(turn, "/link", status)
-        return
-    t = turn.t
-    keyboard = [[turn.button(programme_name(t, p), "gl.p", p.id)] for p in programmes]
-    await turn.reply(t.gettext("Which programme is this group for?"), keyboard)
+    target = target_of(turn)
+    programmes = await linkable(turn, target)
+    if programmes:
+        keyboard = [[target.button(turn, programme_name(turn.t, p), "p", p.id)] for p in programmes]
+        await turn.reply(turn.t.gettext("Which programme is this group for?"), keyboard)
 
 
 async def on_programme(turn: Turn) -> None:
-    programme = await _allowed_programme(turn)
+    target = target_of(turn)
+    programme = await _allowed_programme(turn, target)
     if programme is not None:
-        await _ask_landscapes(turn, programme, 0)
+        await _ask_landscapes(turn, target, programme, 0)
 
 
 async def on_toggle(turn: Turn) -> None:
-    programme = await _allowed_programme(turn)
+    target = target_of(turn)
+    programme = await _allowed_programme(turn, target)
     if programme is None:
         return
-    chosen, index = turn.arg_int(1), turn.arg_int(2)
+    chosen, index = target.arg_int(turn, 1), target.arg_int(turn, 2)
     if not 0 <= index < len(programme.landscapes):
         raise InvalidCallback(f"landscape {index}")
-    await _ask_landscapes(turn, programme, chosen ^ (1 << index))
+    await _ask_landscapes(turn, target, programme, chosen ^ (1 << index))
 
 
 async def on_landscapes_done(turn: Turn) -> None:
-    programme = await _allowed_programme(turn)
+    target = target_of(turn)
+    programme = await _allowed_programme(turn, target)
     if programme is None:
         return
-    chosen, t = turn.arg_int(1), turn.t
+    chosen, t = target.arg_int(turn, 1), turn.t
     catalogs = turn.services.catalogs
     keyboard = [
-        [turn.button(t.language_name(code), "gl.l", programme.id, chosen, code)]
+        [target.button(turn, t.language_name(code), "l", programme.id, chosen, code)]
         for code in catalogs.languages
     ]
-    await turn.settle(t.gettext("In which language should I write in this group?"), keyboard)
+    question = (
+        t.gettext("In which language should I write in this channel?")
+        if target.channel
+        else t.gettext("In which language should I write in this group?")
+    )
+    await turn.settle(question, keyboard)
 
 
 async def on_language(turn: Turn) -> None:
-    programme = await _allowed_programme(turn)
+    """The language chosen: linked, unless a forum still has to say in which topic."""
+    target = target_of(turn)
+    programme = await _allowed_programme(turn, target)
     if programme is None:
         return
-    chosen, language = turn.arg_int(1), turn.arg(2)
+    chosen, language = target.arg_int(turn, 1), target.arg(turn, 2)
     if language not in turn.services.catalogs.languages:
         raise InvalidCallback(f"language {language}")
-    landscapes = _chosen(programme, chosen)
     chat = turn.update.effective_chat
-    assert chat is not None
+    if target.channel or chat is None or not chat.is_forum or turn.thread_id is None:
+        await _link(turn, target, programme, chosen, language, None)
+        return
+    t = turn.t
+    keyboard = [
+        [target.button(turn, t.gettext("This topic"), "f", programme.id, chosen, language, 1)],
+        [target.button(turn, t.gettext("General"), "f", programme.id, chosen, language, 0)],
+    ]
+    await turn.settle(t.gettext("Which topic of this forum should I post reminders in?"), keyboard)
+
+
+async def on_topic(turn: Turn) -> None:
+    """This topic or General. The topic is the one the pressed message is in, as Telegram
+    says, so a forged button cannot point the bot at another one."""
+    target = target_of(turn)
+    if target.channel:
+        raise InvalidCallback("a channel has no topics")
+    programme = await _allowed_programme(turn, target)
+    if programme is None:
+        return
+    chosen, language = target.arg_int(turn, 1), target.arg(turn, 2)
+    here = target.arg_int(turn, 3)
+    if language not in turn.services.catalogs.languages or here not in (0, 1):
+        raise InvalidCallback(f"topic {language} {here}")
+    await _link(turn, target, programme, chosen, language, turn.thread_id if here else None)
+
+
+async def _link(
+    turn: Turn,
+    target: Target,
+    programme: Programme,
+    chosen: int,
+    language: str,
+    thread_id: int | None,
+) -> None:
+    title = await _channel_title(turn, target) if target.channel else _group_title(turn)
+    if title is None:
+        return
+    landscapes = _chosen(programme, chosen)
     assert turn.partner is not None  # manages(): a registered partner
     linked = await turn.uow.linked_chats.link(
-        chat.id,
-        title=chat.title or str(chat.id),
+        target.chat_id,
+        title=title,
         programme_id=programme.id,
         landscape_ids=[landscape.id for landscape in landscapes],
         language=language,
         by=turn.partner,
         now=turn.services.clock(),
+        thread_id=thread_id,
+        kind=CHANNEL if target.channel else GROUP,
     )
     await turn.uow.audit.record(
         "group.linked",
         actor=turn.partner,
         telegram_id=turn.user.id,
-        chat_id=chat.id,
+        chat_id=target.chat_id,
         programme=programme.id,
         landscapes=linked.landscape_ids,
         language=language,
+        topic=thread_id,
+        kind=linked.kind,
     )
-    t = turn.t.with_language(language, turn.services.catalogs)
-    await turn.settle(
-        t.gettext(
+    if target.channel:  # said in private, in the presser's language
+        t = turn.t
+        done = t.gettext(
+            "The channel “{title}” is now linked to {programme} ({places}). I'll post the "
+            "reminders of its meetings there, and the broadcasts that include it.",
+            title=title,
+            programme=programme_name(t, programme),
+            places=_places(t, landscapes),
+        )
+    else:
+        t = turn.t.with_language(language, turn.services.catalogs)
+        done = t.gettext(
             "This group is now linked to {programme} ({places}). I'll post the reminders of "
             "its meetings here. Try /next, /events or /status.",
             programme=programme_name(t, programme),
             places=_places(t, landscapes),
         )
-    )
+    await turn.settle(done)
 
 
 async def unlink(turn: Turn) -> None:
@@ -115,9 +172,10 @@ async def unlink(turn: Turn) -> None:
     if linked is None:
         await turn.reply(turn.t.gettext("This group is not linked to a programme."))
         return
-    status = await _member_status(turn)
+    target = Target(chat.id, channel=False)
+    status = await member_status(turn, target)
     if not may_link(turn.partner, linked.programme_id, status):
-        await _refuse(turn, "/unlink", status)
+        await refuse(turn, target, "/unlink", status)
         return
     await turn.uow.linked_chats.unlink(linked, turn.services.clock())
     await turn.uow.audit.record(
@@ -145,22 +203,29 @@ async def list_groups(turn: Turn) -> None:
         lines.append(
             t.gettext(
                 "• {title}: {programme} ({places}), in {language}",
-                title=linked.title,
+                title=Html(chat_title(t, linked)),
                 programme=programme_name(t, programme),
                 places=_places(t, _linked_places(programme, linked)),
                 language=t.language_name(linked.language),
             )
         )
-    await turn.reply("\n".join(lines))
+    # A channel takes no command, so it is unlinked from here.
+    keyboard = [
+        [turn.button(t.gettext("Unlink “{title}”").format(title=linked.title), "gu", linked.id)]
+        for linked in links
+        if linked.is_channel
+    ]
+    await turn.reply("\n".join(lines), keyboard or None)
 
 
-async def _ask_landscapes(turn: Turn, programme: Programme, chosen: int) -> None:
+async def _ask_landscapes(turn: Turn, target: Target, programme: Programme, chosen: int) -> None:
     t = turn.t
     keyboard = [
         [
-            turn.button(
+            target.button(
+                turn,
                 ("✅ " if chosen >> index & 1 else "▫️ ") + landscape.name,
-                "gl.t",
+                "t",
                 programme.id,
                 chosen,
                 index,
@@ -168,58 +233,53 @@ async def _ask_landscapes(turn: Turn, programme: Programme, chosen: int) -> None
         ]
         for index, landscape in enumerate(programme.landscapes)
     ]
-    keyboard.append([turn.button(t.gettext("Continue »"), "gl.d", programme.id, chosen)])
-    await turn.settle(
-        t.gettext(
-            "Which landscapes is this group for? Choose none for the whole programme.",
-        ),
-        keyboard,
+    keyboard.append([target.button(turn, t.gettext("Continue »"), "d", programme.id, chosen)])
+    question = (
+        t.gettext("Which landscapes is this channel for? Choose none for the whole programme.")
+        if target.channel
+        else t.gettext("Which landscapes is this group for? Choose none for the whole programme.")
     )
+    await turn.settle(question, keyboard)
 
 
-async def _allowed_programme(turn: Turn) -> Programme | None:
-    """The button's programme, if the presser may still link this group to it."""
-    programme = await turn.uow.programmes.get(turn.arg_int(0))
+async def _allowed_programme(turn: Turn, target: Target) -> Programme | None:
+    """The button's programme, if the presser may still link this chat to it."""
+    programme = await turn.uow.programmes.get(target.arg_int(turn, 0))
     if programme is None:
         raise InvalidCallback("programme")
-    status = await _member_status(turn)
+    status = await member_status(turn, target)
     if not may_link(turn.partner, programme.id, status):
-        await _refuse(turn, "/link", status)
+        await refuse(turn, target, "/link", status)
         return None
     return programme
 
 
-async def _member_status(turn: Turn) -> str:
-    """The sender's status in this group, as Telegram says now ("left" if it cannot say)."""
+def _group_title(turn: Turn) -> str:
     chat = turn.update.effective_chat
     assert chat is not None
+    return chat.title or str(chat.id)
+
+
+async def _channel_title(turn: Turn, target: Target) -> str | None:
+    """The channel's title, if it is a channel the bot may still post to; otherwise the presser
+    is told (the bot was removed or demoted meanwhile) and None returned."""
     try:
-        member = await turn.bot.get_chat_member(chat.id, turn.user.id)
+        chat = await turn.bot.get_chat(target.chat_id)
+        me = await turn.bot.get_chat_member(target.chat_id, turn.bot.id)
     except TelegramError:
-        return "left"
-    return str(member.status)
-
-
-async def _refuse(turn: Turn, what: str, status: str) -> None:
-    """Tell a user they may not (un)link this group; audited once a minute per user."""
-    since = turn.services.clock() - REFUSALS_AUDITED_EVERY
-    if not await turn.uow.audit.recorded_since("group.refused", turn.user.id, since):
-        chat = turn.update.effective_chat
-        await turn.uow.audit.record(
-            "group.refused",
-            actor=turn.partner,
-            telegram_id=turn.user.id,
-            chat_id=chat.id if chat else None,
-            route=what,
-            member_status=status,
+        chat, me = None, None
+    if chat is not None and chat.type != ChatType.CHANNEL:
+        raise InvalidCallback(f"chat {target.chat_id} is no channel")
+    if chat is None or me is None or me.status not in GROUP_ADMIN_STATUSES:
+        await turn.answer(
+            turn.t.gettext(
+                "I am not an administrator of this channel any more, so I cannot post there. "
+                "Make me one again to link it."
+            ),
+            alert=True,
         )
-    text = turn.t.gettext(
-        "Only an admin of this group who coordinates the programme can link or unlink it."
-    )
-    if turn.update.callback_query is not None:
-        await turn.answer(text, alert=True)
-    else:
-        await turn.reply(text)
+        return None
+    return chat.title or str(chat.id)
 
 
 def _chosen(programme: Programme, chosen: int) -> list[Landscape]:
@@ -236,12 +296,20 @@ def _places(t: Translator, landscapes: list[Landscape]) -> str:
     return ", ".join(landscape.name for landscape in landscapes)
 
 
+# Every step is open to anyone: `may_link` decides, so a refusal is told and audited as such.
 ROUTES: tuple[Route, ...] = (
-    GroupCommand("link", link, Level.GUEST),
-    GroupCommand("unlink", unlink, Level.GUEST),
-    Button("gl.p", on_programme, Level.GUEST),
-    Button("gl.t", on_toggle, Level.GUEST),
-    Button("gl.d", on_landscapes_done, Level.GUEST),
-    Button("gl.l", on_language, Level.GUEST),
+    GroupCommand("link", link, Level.GUEST, N_("Link this group to a programme"), admins=True),
+    GroupCommand("unlink", unlink, Level.GUEST, N_("Stop posting in this group"), admins=True),
+    *(
+        Button(f"{prefix}.{step}", handler, Level.GUEST)
+        for prefix in ("gl", "gc")
+        for step, handler in (
+            ("p", on_programme),
+            ("t", on_toggle),
+            ("d", on_landscapes_done),
+            ("l", on_language),
+        )
+    ),
+    Button("gl.f", on_topic, Level.GUEST),
     Command("groups", list_groups, Level.COORDINATOR, N_("the groups linked to your programmes")),
 )

@@ -1,16 +1,19 @@
-"""Chat member updates: the bot added to a group (a hint to /link), removed from it (unlinked,
-the coordinator who linked it told), a group upgraded to a supergroup (the link follows the new
-id), and a partner blocking or unblocking the bot in private (marked at once, not at the next
-failed send)."""
+"""Chat member updates: the bot added to a group (a hint to /link) or made a channel's
+administrator (whoever did it is asked in private, `channels`), removed from either or no
+longer a channel's administrator (unlinked, the coordinator who linked it told), a group
+upgraded to a supergroup (the link follows the new id), and a partner blocking or unblocking
+the bot in private (marked at once, not at the next failed send)."""
 
 from __future__ import annotations
 
 from telegram import ChatMember, ChatMemberUpdated
 from telegram.constants import ChatType
 
-from bot.access import Level
+from bot.access import GROUP_ADMIN_STATUSES, Level
 from bot.routing import MemberChange, Route
 from bot.turn import Turn
+from handlers.groups import channels
+from handlers.groups.unlinked import unlinked_notice
 from storage.models import LinkedChat, PartnerStatus
 
 GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
@@ -22,6 +25,8 @@ async def on_member_change(turn: Turn) -> None:
         await _migrated(turn)
     elif change.chat.type == ChatType.PRIVATE:
         _blocked_or_not(turn, change)
+    elif change.chat.type == ChatType.CHANNEL:
+        await _in_channel(turn, change)
     elif change.new_chat_member.status in GONE:
         await _removed(turn, change)
     elif change.old_chat_member.status in GONE:
@@ -31,6 +36,16 @@ async def on_member_change(turn: Turn) -> None:
                 "coordinates a programme sends /link."
             )
         )
+
+
+async def _in_channel(turn: Turn, change: ChatMemberUpdated) -> None:
+    """Only an administrator may post in a channel: made one, the bot offers to link it; no
+    longer one (demoted or removed), it is unlinked."""
+    admin_now = change.new_chat_member.status in GROUP_ADMIN_STATUSES
+    if admin_now and change.old_chat_member.status not in GROUP_ADMIN_STATUSES:
+        await channels.offer(turn, change.chat)
+    elif not admin_now:
+        await _removed(turn, change)
 
 
 async def _migrated(turn: Turn) -> None:
@@ -75,14 +90,7 @@ async def _tell_linker(turn: Turn, linked: LinkedChat, title: str) -> None:
         return
     catalogs = turn.services.catalogs
     t = catalogs.translator(catalogs.choose(linker.language, None), linker.timezone)
-    await turn.tell(
-        linker.telegram_id,
-        t.gettext(
-            "I was removed from the group “{title}”, so it is no longer linked and gets no "
-            "reminders. Add me again and send /link there to link it again.",
-            title=title,
-        ),
-    )
+    await turn.tell(linker.telegram_id, unlinked_notice(t, linked, title))
 
 
 ROUTES: tuple[Route, ...] = (MemberChange(on_member_change, Level.GUEST),)

@@ -1,6 +1,8 @@
 """Event reminders in linked groups: a reminder reaches, besides the partners of its audience,
 every linked group whose programme and landscapes the event is for — one delivery row per
 group, in the group's language — with Attend / Maybe / Can't attend buttons and live counts.
+A linked channel gets the reminder alone: its readers are anonymous subscribers the bot cannot
+tell apart from strangers, and nothing said there would redraw counts, which would go stale.
 
 A registered partner's press records their answer (the same as in private) and redraws the
 group's message with the new counts; anyone else is refused by the pipeline with a link to
@@ -85,15 +87,22 @@ async def _render(ctx: GroupRenderContext) -> Message | Skip:
     event = await reminded_event(ctx.uow, ctx.delivery, ctx.now)
     if isinstance(event, Skip):
         return event
+    if ctx.chat.is_channel:
+        return Message("\n".join(_reminder(ctx.t, event, ctx.now)))
     return group_notice(ctx, ctx.t, event, ctx.now, await _counts(ctx.uow, event.id))
+
+
+def _reminder(t: Translator, event: Event, now: datetime) -> list[str]:
+    lines = [t.gettext("⏰ <b>Reminder</b>"), event_line(t, event, now)]
+    if event.place:
+        lines.append(t.gettext("📍 {place}", place=show(t, event.place, event.default_language)))
+    return lines
 
 
 def group_notice(
     maker: MakesButtons, t: Translator, event: Event, now: datetime, counts: Counter[RsvpAnswer]
 ) -> Message:
-    lines = [t.gettext("⏰ <b>Reminder</b>"), event_line(t, event, now)]
-    if event.place:
-        lines.append(t.gettext("📍 {place}", place=show(t, event.place, event.default_language)))
+    lines = _reminder(t, event, now)
     lines += [
         "",
         t.gettext(
@@ -119,6 +128,8 @@ async def on_answer(turn: Turn) -> None:
     programme = await turn.uow.programmes.get(linked.programme_id) if linked else None
     if answer is None or event is None or linked is None or programme is None:
         raise InvalidCallback(f"group rsvp {event_id}")
+    if linked.is_channel:  # a channel's reminder has no buttons
+        raise InvalidCallback(f"channel rsvp {event_id}")
     now = turn.services.clock()
     if not rsvp_open(event, now):
         await turn.answer(turn.t.gettext("This event is over."), alert=True)

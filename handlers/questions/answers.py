@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.access import viewer
-from bot.i18n import N_, Html, escape
+from bot.i18n import N_, Html, Translator, escape
 from bot.localized import show
 from bot.turn import Turn
 from bot.understanding import Reading
@@ -16,7 +16,7 @@ from handlers.events import events
 from handlers.menu import main_menu
 from handlers.programmes import programmes
 from handlers.shared.cards import escape_attr, event_line, figure_line, programme_name
-from storage.models import Event
+from storage.models import Event, Programme
 
 LISTED = 5  # events shown for a window; more are one tap away in /events
 
@@ -76,7 +76,15 @@ async def programme(turn: Turn, programme_id: int, part: str) -> bool:
     found = await turn.uow.programmes.get(programme_id)
     if found is None:
         return False
-    t, default = turn.t, found.default_language
+    t = turn.t
+    keyboard = [[turn.button(t.gettext("More about this programme"), "prg", found.id)]]
+    await turn.settle(programme_passage(t, found, part), keyboard)
+    return True
+
+
+def programme_passage(t: Translator, found: Programme, part: str) -> str:
+    """A programme's name over the part of it a question was about."""
+    default = found.default_language
     lines = [f"<b>{escape(programme_name(t, found))}</b>"]
     figure = next((f for f in found.figures if f"figure:{f.position}" == part), None)
     if figure is not None:
@@ -93,9 +101,7 @@ async def programme(turn: Turn, programme_id: int, part: str) -> bool:
         lines += [f"<i>{heading}</i>", show(t, found.status, default)]
     else:
         lines.append(show(t, found.summary, default))
-    keyboard = [[turn.button(t.gettext("More about this programme"), "prg", found.id)]]
-    await turn.settle("\n".join(lines), keyboard)
-    return True
+    return "\n".join(lines)
 
 
 async def _events(turn: Turn, reading: Reading | None) -> None:

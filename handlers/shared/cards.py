@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.i18n import Html, Translator, escape
 from bot.localized import plain, show
 from bot.numbers import format_figure
-from storage.models import Event, Programme, ProgrammeFigure
+from storage.models import Event, LinkedChat, Programme, ProgrammeFigure
 
 
 def programme_name(t: Translator, programme: Programme) -> str:
@@ -140,3 +140,10 @@ def _relative(t: Translator, event: Event, now: datetime) -> str:
 
 def escape_attr(value: str) -> str:
     return escape(value).replace('"', "&quot;")
+
+
+def chat_title(t: Translator, chat: LinkedChat) -> str:
+    """A linked group's title, or a channel's marked as one; escaped."""
+    if chat.is_channel:
+        return t.gettext("{title} (channel)", title=chat.title)
+    return escape(chat.title)

@@ -13,7 +13,7 @@ from storage.models.checkins import (
     QuestionKind,
 )
 from storage.models.delivery import FINAL_STATUSES, Batch, Delivery, DeliveryStatus
-from storage.models.groups import LinkedChat
+from storage.models.groups import CHANNEL, GROUP, LinkedChat
 from storage.models.meetings import Broadcast, BroadcastAck, BroadcastStatus, Rsvp, RsvpAnswer
 from storage.models.people import (
     Invite,
@@ -28,7 +28,9 @@ from storage.models.records import AuditEntry, Conversation
 from storage.models.traffic import InboundUpdate, Reply
 
 __all__ = [
+    "CHANNEL",
     "FINAL_STATUSES",
+    "GROUP",
     "AuditEntry",
     "Base",
     "Batch",

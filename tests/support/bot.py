@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.app import build_services
 from bot.content import apply_content, read_content_file
+from bot.delivery.dispatcher import STOP_TIMEOUT
 from bot.delivery.kinds import Kind
 from bot.i18n import Catalogs
 from bot.runner import serve
@@ -72,7 +73,8 @@ class BotHarness:
         assert self._task is not None
         assert self.services is not None
         self._stop.set()
-        await asyncio.wait_for(self._task, timeout=10)
+        # The sender may use all of its STOP_TIMEOUT (a send waiting for a group's minute).
+        await asyncio.wait_for(self._task, timeout=STOP_TIMEOUT + 5)
         await self.services.db.dispose()
 
     async def restart(self) -> None:

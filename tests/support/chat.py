@@ -37,6 +37,7 @@ class ChatUser:
         username: str | None = None,
         language_code: str | None = None,
         chat_id: int | None = None,
+        thread_id: int | None = None,
         timeout: float = 5.0,
     ) -> None:
         self.api = api
@@ -45,6 +46,7 @@ class ChatUser:
         )
         self.user_id = user_id
         self.chat_id = user_id if chat_id is None else chat_id
+        self.thread_id = thread_id  # the forum topic they write in
         self.timeout = timeout
         self._cursor = api.activity(self.chat_id)
         self._last_query: str | None = None
@@ -55,7 +57,16 @@ class ChatUser:
     async def send(self, text: str) -> int:
         """Send a text message; returns its update_id."""
         self._cursor = self.api.activity(self.chat_id)
-        return await self.api.send_text(self.user_id, text, chat_id=self._group())
+        return await self.api.send_text(
+            self.user_id, text, chat_id=self._group(), thread_id=self.thread_id
+        )
+
+    async def reply(self, message_id: int, text: str) -> int:
+        """Send ``text`` as a reply to message ``message_id``; returns its update_id."""
+        self._cursor = self.api.activity(self.chat_id)
+        return await self.api.send_text(
+            self.user_id, text, chat_id=self._group(), thread_id=self.thread_id, reply_to=message_id
+        )
 
     async def send_document(self, filename: str, data: bytes, caption: str | None = None) -> int:
         self._cursor = self.api.activity(self.chat_id)

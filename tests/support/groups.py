@@ -7,14 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from storage.database import Database
-from storage.models import LinkedChat, utcnow
+from storage.models import GROUP, LinkedChat, utcnow
 from tests.support.bot import BotHarness
 from tests.support.chat import ChatUser
 
 
-def in_group(bot: BotHarness, user_id: int, name: str, group: int) -> ChatUser:
-    """`user_id` (already added as a user) talking in `group`."""
-    return ChatUser(bot.api, user_id=user_id, first_name=name, chat_id=group)
+def in_group(
+    bot: BotHarness, user_id: int, name: str, group: int, *, topic: int | None = None
+) -> ChatUser:
+    """`user_id` (already added as a user) talking in `group` (in a forum, in `topic`)."""
+    return ChatUser(bot.api, user_id=user_id, first_name=name, chat_id=group, thread_id=topic)
 
 
 async def link_group(
@@ -26,6 +28,8 @@ async def link_group(
     programme: str = "flrm",
     landscapes: Sequence[str] = (),
     title: str = "Partners' group",
+    thread_id: int | None = None,
+    kind: str = GROUP,
 ) -> int:
     """Link `chat_id` as the partner with Telegram id `by` would; returns the link's id."""
     async with db.unit_of_work() as uow:
@@ -42,6 +46,8 @@ async def link_group(
             language=language,
             by=partner,
             now=utcnow(),
+            thread_id=thread_id,
+            kind=kind,
         )
         return linked.id
 
