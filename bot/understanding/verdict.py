@@ -113,13 +113,21 @@ def feature_rows(evidence: Evidence, *, window: bool, foreign: bool) -> npt.NDAr
     return rows
 
 
-def likelihoods(evidence: Evidence, *, window: bool, foreign: bool) -> list[tuple[str, float, str]]:
+def likelihoods(
+    evidence: Evidence,
+    *,
+    window: bool,
+    foreign: bool,
+    weights: npt.NDArray[np.float64] | None = None,
+) -> list[tuple[str, float, str]]:
     """(target, likelihood, part) for every target and for NOBODY ("none of them"), most
-    likely first."""
-    weights = np.array([WEIGHTS[name] for name in FEATURES])
+    likely first. `weights`: each feature's, then the score of NOBODY (as the benchmark's
+    fit gives them); the fitted ones above by default."""
+    if weights is None:
+        weights = np.array([*(WEIGHTS[name] for name in FEATURES), NONE_SCORE])
     rows = feature_rows(evidence, window=window, foreign=foreign)
     # On this thread: numpy's BLAS would share the product among threads that then spin.
-    scores = np.append(np.einsum("ij,j->i", rows, weights), NONE_SCORE)
+    scores = np.append(np.einsum("ij,j->i", rows, weights[:-1]), weights[-1])
     chances = np.exp(scores - scores.max())
     chances /= chances.sum()
     ranked = list(zip(evidence.targets, chances[:-1].tolist(), evidence.parts, strict=True))
