@@ -47,6 +47,7 @@ MONDAY = date(2026, 12, 7)
         ("ar", "شي ندوة فدجنبر", "month:12", MONDAY, date(2027, 1, 1)),
         ("ar", "شي اجتماع للأسبوع القادم", "next_week", date(2026, 12, 14), None),
         ("ar", "مكتب بغداد", None, None, None),  # "غدا" (tomorrow) inside a word is none
+        ("ar", "المواعيد في التلت ايام الجاية", "days:3", MONDAY, date(2026, 12, 11)),  # spoken
         ("km", "សប្តាហ៍ក្រោយមានប្រជុំទេ", "next_week", date(2026, 12, 14), None),
         ("km", "ចុងសប្តាហ៍នេះមានអីទេ", "this_weekend", date(2026, 12, 12), date(2026, 12, 14)),
         ("km", "៣ថ្ងៃខាងមុខ មានប្រជុំទេ", "days:3", MONDAY, None),

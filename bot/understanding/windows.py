@@ -136,10 +136,14 @@ def _patterns(directory: Path | None = None) -> dict[str, tuple[_Pattern, ...]]:
 
 
 def _language_patterns(language: str, table: dict[str, list[str]]) -> Iterator[_Pattern]:
-    numbers = "|".join(
-        [r"\d{1,3}", *(re.escape(normalize(word)) for word in table.get("numbers", []))]
-    )
-    values = {normalize(word): n for n, word in enumerate(table.get("numbers", []), start=1)}
+    # The n-th entry is the word for n; spoken variants are apart by "|" ("ثلاثة|تلاتة|تلت").
+    spellings = [
+        (n, normalize(word))
+        for n, entry in enumerate(table.get("numbers", []), start=1)
+        for word in entry.split("|")
+    ]
+    numbers = "|".join([r"\d{1,3}", *(re.escape(word) for _, word in spellings)])
+    values = {word: n for n, word in spellings}
     values |= {word.replace(" ", ""): n for word, n in values.items()}
     for kind in KINDS:
         for phrase in table.get(kind, []):
