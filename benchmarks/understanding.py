@@ -8,6 +8,10 @@ by the real `Understanding` as a partner who may see every event. Run:
 
     .venv/bin/python -m benchmarks.understanding [--split test] [--by-intent] [--misses]
     .venv/bin/python -m benchmarks.understanding --fit   # refit the verdict's weights on dev
+    .venv/bin/python -m benchmarks.understanding --held-out  # fit on half of dev, judge the rest
+
+"dev" is every question the weights and phrases may be tuned on (dev.toml, dev_more.toml and
+the dev half of cross_lingual.toml).
 
 A question counts as answered right when the bot answers (not guesses) with an acceptable
 target, with the time window and the programme the question names; as guessed when the right
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import tempfile
 import tomllib
 from collections import Counter, defaultdict
@@ -60,6 +65,7 @@ SPLITS = ("dev", "test", "second_writer_en", "cross_lingual")
 # FAQ entries written only in English, and questions about them in other languages: the entries
 # join the example content for every split; their questions are split by entry (see the file).
 CROSS_LINGUAL = QUESTIONS / "cross_lingual.toml"
+DEV = ("dev", "dev_more")  # the files tuned on
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ def load(split: str) -> list[Question]:
     """A split's questions; "dev" is every part tuned on, "cross_lingual" the test half of the
     questions about entries written only in English."""
     if split == "dev":
-        return [*_read("dev"), *_cross_lingual(dev=True)]
+        return [*(q for name in DEV for q in _read(name)), *_cross_lingual(dev=True)]
     if split == "cross_lingual":
         return _cross_lingual(dev=False)
     return _read(split)
@@ -112,6 +118,11 @@ def english_only_faq() -> list[dict[str, str]]:
     with CROSS_LINGUAL.open("rb") as source:
         entries: list[dict[str, str]] = tomllib.load(source)["faq"]
     return entries
+
+
+def half(question: Question) -> int:
+    """0 or 1, by a hash of the question: which half of dev it falls in for --held-out."""
+    return hashlib.sha256(question.text.encode()).digest()[0] % 2
 
 
 class Bench:
@@ -150,7 +161,10 @@ class Bench:
         await bench.understanding.settled()
         return bench
 
-    async def weigh(self, question: Question) -> tuple[list[Evidence], bool, bool, Reply]:
+    async def weigh(
+        self, question: Question, weights: np.ndarray | None = None
+    ) -> tuple[Evidence, bool, bool, Reply]:
+        """The evidence and the bot's reply, with the fitted weights or `weights` (`fit`'s)."""
         async with self.db.unit_of_work() as uow:
             weighed = await self.understanding.weigh(
                 uow, question.text, question.language, TODAY, lambda _event: True
@@ -158,7 +172,9 @@ class Bench:
         assert weighed is not None, "indexed before the first question"
         evidence, window, named, foreign = weighed
         verdict = decide(
-            likelihoods(evidence, window=window is not None, foreign=bool(foreign)),
+            likelihoods(
+                evidence, window=window is not None, foreign=bool(foreign), weights=weights
+            ),
             foreign=bool(foreign),
             about=abouts(evidence),
         )
@@ -260,7 +276,7 @@ def table(rows: Sequence[tuple[str, str, Question]], title: str, key: str) -> No
 
 def _both(new: Counter[str], old: Counter[str], what: str, total: int) -> str:
     return " / ".join(
-        f"{c[what]} ({100 * c[what] / total:.0f} %)" if total else "—" for c in (new, old)
+        f"{c[what]} ({100 * c[what] / total:.0f} %)" if total and c else "—" for c in (new, old)
     )
 
 
@@ -284,15 +300,17 @@ def fit(samples: Sequence[tuple[np.ndarray, list[int], bool]], steps: int = 3000
     return weights
 
 
-async def refit(bench: Bench) -> None:
-    """Fit the verdict's weights on the dev questions and print them."""
-    samples = []
-    for question in load("dev"):
+async def samples(
+    bench: Bench, questions: Sequence[Question]
+) -> list[tuple[np.ndarray, list[int], bool]]:
+    """Each question's features, its acceptable targets, and whether "none of them" is right."""
+    found = []
+    for question in questions:
         evidence, window, foreign, _ = await bench.weigh(question)
         rows = feature_rows(evidence, window=window, foreign=foreign)
         if question.out_of_scope:
             good = {*SMALL_TALK, OUT_OF_SCOPE}
-            right = [i for i, e in enumerate(evidence) if e.target in good]
+            right = [i for i, target in enumerate(evidence.targets) if target in good]
         else:
             # Which target was right; the window and programme are judged apart.
             wanted = {
@@ -300,13 +318,33 @@ async def refit(bench: Bench) -> None:
                 for label in question.expect
             }
             right = [
-                i for i, e in enumerate(evidence) if bench.labels.get(e.target, e.target) in wanted
+                i
+                for i, target in enumerate(evidence.targets)
+                if bench.labels.get(target, target) in wanted
             ]
-        samples.append((rows, right, question.out_of_scope))
-    weights = fit(samples)
+        found.append((rows, right, question.out_of_scope))
+    return found
+
+
+async def refit(bench: Bench) -> None:
+    """Fit the verdict's weights on the dev questions and print them."""
+    weights = fit(await samples(bench, load("dev")))
     for name, value in zip(FEATURES, weights, strict=False):
         print(f"{name:>14} {value:6.2f}")
     print(f"{'none':>14} {weights[-1]:6.2f}")
+
+
+async def held_out(bench: Bench) -> None:
+    """Fit on one half of dev and judge on the other, both ways: how a change to the phrases
+    or features generalises, rather than how well weights fit the questions they saw."""
+    questions = load("dev")
+    rows = []
+    for judged in (0, 1):
+        weights = fit(await samples(bench, [q for q in questions if half(q) != judged]))
+        for question in (q for q in questions if half(q) == judged):
+            *_, reply = await bench.weigh(question, weights)
+            rows.append(("new", outcome(question, reply), question))
+    table(rows, "dev, each half judged with weights fitted on the other", "language")
 
 
 async def main() -> None:
@@ -315,11 +353,17 @@ async def main() -> None:
     parser.add_argument("--by-intent", action="store_true")
     parser.add_argument("--misses", action="store_true", help="list what the new one missed")
     parser.add_argument("--fit", action="store_true", help="refit the weights on dev, print them")
+    parser.add_argument(
+        "--held-out", action="store_true", help="fit on half of dev, judge on the other half"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         bench = await Bench.start(directory)
         if args.fit:
             await refit(bench)
+            return
+        if args.held_out:
+            await held_out(bench)
             return
         matcher, faq_ids = await old_matcher(bench)
         for split in args.split or ["test", "second_writer_en"]:

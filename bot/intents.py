@@ -139,6 +139,16 @@ def _main_script(text: str) -> str:
     return counts.most_common(1)[0][0] if counts else _NO_SCRIPT
 
 
+def with_proclitics(pattern: str) -> str:
+    """A regex for Arabic words (`pattern`, escaped) with what may be glued to their front:
+    و or ف (and, so), then ب, ك or ل (in, like, for); ل before the article drops its alef
+    ("للمغرب" for ل + "المغرب")."""
+    forms = [f"[وف]?[بكل]?{pattern}"]
+    if pattern.startswith("ال"):
+        forms.append(f"[وف]?ل{pattern[1:]}")
+    return f"(?:{'|'.join(forms)})"
+
+
 def _key(normalized: str, stopwords: frozenset[str]) -> tuple[str, bool]:
     """The text to match on, and whether it must resemble a phrase as a whole.
 

@@ -22,7 +22,7 @@ from bot.understanding.service import _core
 from bot.understanding.verdict import Verdict, decide
 from bot.understanding.windows import find_window
 from storage.database import Database
-from storage.models import FaqEntry
+from storage.models import FaqEntry, Landscape, Programme
 from tests.support.bot import EXAMPLE_CONTENT
 from tests.support.embedders import LetterTriples
 
@@ -42,6 +42,12 @@ MONDAY = date(2026, 12, 7)
         ("es", "el mes que viene hay taller?", "next_month", date(2027, 1, 1), date(2027, 2, 1)),
         ("ar", "واش كاين اجتماع الأسبوع الجاي", "next_week", date(2026, 12, 14), None),
         ("ar", "شي ندوة ف دجنبر", "month:12", MONDAY, date(2027, 1, 1)),
+        # An Arabic proclitic glued to the window: ف, ب, and ل + the article (لل).
+        ("ar", "فالأسبوع الجاي كاين شي اجتماع", "next_week", date(2026, 12, 14), None),
+        ("ar", "شي ندوة فدجنبر", "month:12", MONDAY, date(2027, 1, 1)),
+        ("ar", "شي اجتماع للأسبوع القادم", "next_week", date(2026, 12, 14), None),
+        ("ar", "مكتب بغداد", None, None, None),  # "غدا" (tomorrow) inside a word is none
+        ("ar", "المواعيد في التلت ايام الجاية", "days:3", MONDAY, date(2026, 12, 11)),  # spoken
         ("km", "សប្តាហ៍ក្រោយមានប្រជុំទេ", "next_week", date(2026, 12, 14), None),
         ("km", "ចុងសប្តាហ៍នេះមានអីទេ", "this_weekend", date(2026, 12, 12), date(2026, 12, 14)),
         ("km", "៣ថ្ងៃខាងមុខ មានប្រជុំទេ", "days:3", MONDAY, None),
@@ -184,6 +190,37 @@ async def test_large_content_catches_up_in_the_background(database: Database) ->
 def test_a_name_ends_where_its_latin_letters_do(text: str, foreign: tuple[str, ...]) -> None:
     names = Names([], vocabulary={"lpa", "what", "does", "the", "council", "fund"})
     assert names.foreign(text) == foreign
+
+
+@pytest.mark.parametrize(
+    ("text", "landscapes"),
+    [
+        ("FLRM는 어떻게 되고 있어요?", set()),  # a Korean particle after a Latin name
+        ("وFLRM شنو الجديد", set()),  # an Arabic conjunction before it
+        ("ما هو الوضع الحالي لآلية إصلاح الغابات والمناظر الطبيعية؟", set()),  # ل + name
+        ("شنو كاين بالمغرب", {3}),  # ب + the name with its article
+        ("الدعم للمغرب", {3}),  # ل + the article: لل
+    ],
+)
+def test_a_name_is_found_with_what_is_glued_to_it(text: str, landscapes: set[int]) -> None:
+    names = Names([_FLRM])
+    found = names.find(text)
+    assert (found.programmes, found.landscapes) == ({1}, landscapes)
+
+
+@pytest.mark.parametrize("text", ["FLRMS progress", "المغربية", "the xflrm"])
+def test_a_name_inside_a_longer_word_is_no_name(text: str) -> None:
+    assert Names([_FLRM]).find(text).programmes == frozenset()
+
+
+_FLRM = Programme(
+    id=1,
+    slug="flrm",
+    name={"en": "Mechanism (FLRM)", "ar": "آلية إصلاح الغابات والمناظر الطبيعية (FLRM)"},
+    landscapes=[
+        Landscape(id=3, slug="flrm-morocco", name="FLRM Morocco", country="MA", timezone="UTC")
+    ],
+)
 
 
 def test_an_faq_answer_and_its_programmes_card_are_no_rivals() -> None:

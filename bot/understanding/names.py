@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from babel import Locale
 
-from bot.intents import GLUED_SCRIPTS, _main_script, normalize
+from bot.intents import GLUED_SCRIPTS, _main_script, normalize, with_proclitics
 from bot.settings import SHIPPED_LANGUAGES
 from storage.models import Programme
 
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
 _MIN_LETTERS = 3  # shorter names ("FL") would turn up inside ordinary words
+_LATIN = "0-9a-z\u00c0-\u024f"  # normalized: lower case, accents stripped from most
 # A name in Latin letters: an acronym ("GEF") or a capitalised word after the first ("Verte").
 # Only Latin letters and digits continue it: a Korean particle glued to a name ("LPA가") or a
 # Khmer word after it is no part of the name.
@@ -33,7 +34,7 @@ class Named:
 @dataclass(frozen=True)
 class _Name:
     words: str  # normalized
-    glued: bool
+    pattern: re.Pattern[str]  # where the question names it
     programme: int
     landscape: int | None
 
@@ -64,21 +65,15 @@ class Names:
         landscapes: set[int] = set()
         words: list[str] = []
         for name in self._names:
-            found = _find(name, rest)
+            found = name.pattern.search(rest)
             if found is None:
                 continue
-            rest = rest.replace(found, " ", 1)
-            words.append(name.words)
+            rest = f"{rest[: found.start()]} {rest[found.end() :]}"
+            words.append(found.group(0))
             programmes.add(name.programme)
             if name.landscape is not None:
                 landscapes.add(name.landscape)
         return Named(frozenset(programmes), frozenset(landscapes), tuple(words))
-
-
-def _find(name: _Name, text: str) -> str | None:
-    if name.glued:
-        return name.words if name.words in text else None
-    return name.words.join("  ") if f" {name.words} " in text else None
 
 
 def _names(programmes: Iterable[Programme]) -> Iterator[_Name]:
@@ -97,6 +92,22 @@ def _names(programmes: Iterable[Programme]) -> Iterator[_Name]:
 def _named(spellings: Iterable[str], programme: int, landscape: int | None) -> Iterator[_Name]:
     for spelling in spellings:
         words = normalize(spelling)
-        glued = _main_script(words) in GLUED_SCRIPTS
         if len(words.replace(" ", "")) >= _MIN_LETTERS:
-            yield _Name(words, glued, programme, landscape)
+            yield _Name(words, _pattern(words), programme, landscape)
+
+
+def _pattern(words: str) -> re.Pattern[str]:
+    """Where a question names `words` (normalized): anywhere in a script written without
+    spaces; in Latin letters up to the next other letter, so a Korean particle ("LPA가") or an
+    Arabic conjunction ("وFLRM") glued to it is no part of it; in Arabic with a proclitic glued
+    in front ("لآلية ...", "بالمغرب", "للمغرب": ل and the article's alef make لل); elsewhere as
+    whole words."""
+    script = _main_script(words)
+    name = re.escape(words)
+    if script in GLUED_SCRIPTS:
+        return re.compile(name)
+    if script == "LATIN":
+        return re.compile(rf"(?<![{_LATIN}]){name}(?![{_LATIN}])")
+    if script == "ARABIC":
+        return re.compile(rf"(?<!\S){with_proclitics(name)}(?!\S)")
+    return re.compile(rf"(?<!\S){name}(?!\S)")

@@ -132,7 +132,7 @@ class Understanding:
         language: str,
         today: date,
         visible: Callable[[Event], bool],
-    ) -> tuple[list[Evidence], Window | None, Named, tuple[str, ...]] | None:
+    ) -> tuple[Evidence, Window | None, Named, tuple[str, ...]] | None:
         """The evidence for each target the partner may be shown, and what the question
         narrows to; None while there is no meaning index yet."""
         content, index = await self._current(uow)
@@ -143,7 +143,7 @@ class Understanding:
         core = _core(text, window, named, language)
         asked = await asyncio.to_thread(index.ask, text, core, language)
         hidden = {f"{EVENT}{i}" for i, event in content.events.items() if not visible(event)}
-        evidence = [e for e in index.evidence(asked) if e.target not in hidden]
+        evidence = index.evidence(asked).without(hidden)
         return evidence, window, named, content.names.foreign(text)
 
     async def vectors(self, texts: Sequence[str]) -> Vectors:

@@ -19,7 +19,7 @@ from babel.dates import get_month_names
 from rapidfuzz import fuzz
 
 from bot.i18n import locales_dir
-from bot.intents import GLUED_SCRIPTS, _main_script, normalize
+from bot.intents import GLUED_SCRIPTS, _main_script, normalize, with_proclitics
 
 WINDOWS_FILE = "windows.toml"
 # The first kind found wins, in this order: the more specific before what it contains ("this
@@ -136,10 +136,14 @@ def _patterns(directory: Path | None = None) -> dict[str, tuple[_Pattern, ...]]:
 
 
 def _language_patterns(language: str, table: dict[str, list[str]]) -> Iterator[_Pattern]:
-    numbers = "|".join(
-        [r"\d{1,3}", *(re.escape(normalize(word)) for word in table.get("numbers", []))]
-    )
-    values = {normalize(word): n for n, word in enumerate(table.get("numbers", []), start=1)}
+    # The n-th entry is the word for n; spoken variants are apart by "|" ("ثلاثة|تلاتة|تلت").
+    spellings = [
+        (n, normalize(word))
+        for n, entry in enumerate(table.get("numbers", []), start=1)
+        for word in entry.split("|")
+    ]
+    numbers = "|".join([r"\d{1,3}", *(re.escape(word) for _, word in spellings)])
+    values = {word: n for n, word in spellings}
     values |= {word.replace(" ", ""): n for word, n in values.items()}
     for kind in KINDS:
         for phrase in table.get(kind, []):
@@ -172,6 +176,8 @@ def _compile(
     if before:
         pattern = f"(?:{before}) {pattern}"
     if not glued:  # whole words only: "may" is no month in "mayor"
+        if _main_script(" ".join(parts)) == "ARABIC":  # but "فالأسبوع الجاي", "بدجنبر"
+            pattern = with_proclitics(pattern)
         pattern = rf"(?<!\w){pattern}(?!\w)"
     elif parts[0][:1].isdigit():  # "1월" is no month in "11월"
         pattern = rf"(?<!\d){pattern}"
