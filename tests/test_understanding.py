@@ -35,6 +35,9 @@ MONDAY = date(2026, 12, 7)
         ("en", "any meeting next week?", "next_week", date(2026, 12, 14), date(2026, 12, 21)),
         ("en", "anything happening this month?", "this_month", MONDAY, date(2027, 1, 1)),
         ("en", "something in the next three days", "days:3", MONDAY, date(2026, 12, 11)),
+        ("en", "any meetings in the next 2 weeks", "days:14", MONDAY, date(2026, 12, 22)),
+        ("ko", "향후 2주간 회의 일정 좀요", "days:14", MONDAY, None),
+        ("fr", "quoi de prevu les 3 prochaines semaines", "days:21", MONDAY, None),
         ("en", "may I ask about the meeting", None, None, None),  # "may" is no month here
         ("fr", "une réunion demain ?", "tomorrow", date(2026, 12, 8), date(2026, 12, 9)),
         ("fr", "quoi de prévu en mars", "month:3", date(2027, 3, 1), date(2027, 4, 1)),

@@ -25,7 +25,7 @@ WINDOWS_FILE = "windows.toml"
 # The first kind found wins, in this order: the more specific before what it contains ("this
 # weekend" before "this week", which Korean and Khmer write inside it).
 KINDS = (
-    "days", "next_week", "this_weekend", "this_week", "next_month", "this_month", "today",
+    "weeks", "days", "next_week", "this_weekend", "this_week", "next_month", "this_month", "today",
     "tomorrow",
 )  # fmt: skip
 # Where Babel's month names differ by region, the variants partners use.
@@ -38,7 +38,7 @@ SLIP_MIN_LETTERS = 8
 
 @dataclass(frozen=True)
 class Window:
-    name: str  # a kind from KINDS, "month:<1-12>" or "days:<n>"
+    name: str  # a kind from KINDS, "month:<1-12>" or "days:<n>" (weeks are counted in days)
     start: date
     end: date  # exclusive
     words: str  # what named it, normalized: left out when matching the rest for meaning
@@ -111,9 +111,10 @@ def _window(pattern: _Pattern, found: re.Match[str], today: date) -> Window:
             return Window(name, today, following, words)
         case "next_month":
             return Window(name, following, _next_month(following), words)
-        case "days":
+        case "days" | "weeks":
             number = found.group("n")
             days = int(number) if number.isdecimal() else pattern.numbers[number]
+            days *= 7 if name == "weeks" else 1
             return Window(f"days:{days}", today, today + timedelta(days=days + 1), words)
     month = int(name.removeprefix("month:"))
     start = date(today.year + (month < today.month), month, 1)
