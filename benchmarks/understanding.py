@@ -48,11 +48,9 @@ from bot.understanding import Understanding
 from bot.understanding.index import Evidence
 from bot.understanding.verdict import (
     FEATURES,
+    Clues,
     Verdict,
-    abouts,
-    decide,
     feature_rows,
-    likelihoods,
 )
 from storage.database import Database
 from storage.models import FaqEntry
@@ -61,11 +59,11 @@ ROOT = Path(__file__).parents[1]
 QUESTIONS = ROOT / "benchmarks" / "questions"
 EXAMPLE = ROOT / "bot" / "examples" / "content.toml"
 TODAY = date(2026, 12, 7)
-SPLITS = ("dev", "test", "second_writer_en", "cross_lingual")
+SPLITS = ("dev", "test", "second_writer_en", "cross_lingual", "third_writer")
 # FAQ entries written only in English, and questions about them in other languages: the entries
 # join the example content for every split; their questions are split by entry (see the file).
 CROSS_LINGUAL = QUESTIONS / "cross_lingual.toml"
-DEV = ("dev", "dev_more")  # the files tuned on
+DEV = ("dev", "dev_more", "third_writer")  # the files tuned on
 
 
 @dataclass(frozen=True)
@@ -163,29 +161,17 @@ class Bench:
 
     async def weigh(
         self, question: Question, weights: np.ndarray | None = None
-    ) -> tuple[Evidence, bool, bool, Reply]:
+    ) -> tuple[Evidence, Clues, Reply]:
         """The evidence and the bot's reply, with the fitted weights or `weights` (`fit`'s)."""
         async with self.db.unit_of_work() as uow:
             weighed = await self.understanding.weigh(
                 uow, question.text, question.language, TODAY, lambda _event: True
             )
         assert weighed is not None, "indexed before the first question"
-        evidence, window, named, foreign = weighed
-        verdict = decide(
-            likelihoods(
-                evidence, window=window is not None, foreign=bool(foreign), weights=weights
-            ),
-            foreign=bool(foreign),
-            about=abouts(evidence),
-        )
-        window_name = window.name if window else None
-        programmes = tuple(sorted(self.slugs[p] for p in named.programmes))
-        return (
-            evidence,
-            window is not None,
-            bool(foreign),
-            self.reply(verdict, window_name, programmes),
-        )
+        evidence, clues, verdict = weighed.evidence, weighed.clues, weighed.verdict(weights)
+        window_name = weighed.window.name if weighed.window else None
+        programmes = tuple(sorted(self.slugs[p] for p in weighed.named.programmes))
+        return evidence, clues, self.reply(verdict, window_name, programmes)
 
     def reply(self, verdict: Verdict, window: str | None, programmes: tuple[str, ...]) -> Reply:
         labels = []
@@ -306,8 +292,8 @@ async def samples(
     """Each question's features, its acceptable targets, and whether "none of them" is right."""
     found = []
     for question in questions:
-        evidence, window, foreign, _ = await bench.weigh(question)
-        rows = feature_rows(evidence, window=window, foreign=foreign)
+        evidence, clues, _ = await bench.weigh(question)
+        rows = feature_rows(evidence, clues)
         if question.out_of_scope:
             good = {*SMALL_TALK, OUT_OF_SCOPE}
             right = [i for i, target in enumerate(evidence.targets) if target in good]

@@ -12,7 +12,7 @@ import pytest
 from bot.content import apply_content, read_content_file
 from bot.intents import OUT_OF_SCOPE, builtin_phrases
 from bot.settings import SHIPPED_LANGUAGES, ConfigError, Settings, load_settings
-from bot.understanding import FAQ, Reading, Understanding
+from bot.understanding import EVENT, FAQ, Reading, Understanding
 from bot.understanding.clusters import group
 from bot.understanding.corpus import PROGRAMME_PARTS, asking_phrases
 from bot.understanding.embedding import load_embedder
@@ -61,6 +61,22 @@ MONDAY = date(2026, 12, 7)
         ("es", "hay taller la proxma semana?", "next_week", date(2026, 12, 14), None),
         ("fr", "un atelier d'ici la fin du moi", "this_month", MONDAY, date(2027, 1, 1)),
         ("en", "next wed meeting?", None, None, None),  # a weekday, not "next week"
+        ("ar", "متى الورشه الجايه", None, None, None),  # each word unlike "الشهر الجاية"
+        ("es", "el mes q viene q actividades hay", "next_month", date(2027, 1, 1), None),
+        # Spans named by a word of their own, and Arabic number words with the article.
+        ("en", "anything in the next fortnight", "days:14", MONDAY, date(2026, 12, 22)),
+        ("ar", "اجتماعات الاسبوعين الجايين؟", "days:14", MONDAY, None),
+        ("ar", "الاجتماعات اللي خلال العشر ايام الجاية", "days:10", MONDAY, None),
+        # A date: its day (the next to come), or a month of a given year.
+        ("en", "anything on march 3rd?", "date:3-3", date(2027, 3, 3), date(2027, 3, 4)),
+        ("es", "hay algo el 20 de diciembre", "date:12-20", date(2026, 12, 20), None),
+        ("ar", "اجتماع 17 ديسمبر كان ع زوم؟", "date:12-17", date(2026, 12, 17), None),
+        ("ko", "12월 17일 회의에서 뭐 논의했어요?", "date:12-17", date(2026, 12, 17), None),
+        ("km", "ប្រជុំ ថ្ងៃ១៧ធ្នូ និយាយពីអីខ្លះ", "date:12-17", date(2026, 12, 17), None),
+        ("fr", "la reunion de dec 2020", "month:12", date(2020, 12, 1), date(2021, 1, 1)),
+        ("ko", "2020년 12월 회의 내용", "month:12", date(2020, 12, 1), None),
+        ("en", "anything on 30 february", "month:2", date(2027, 2, 1), None),  # no such day
+        ("en", "meetings in december 2020", "month:12", date(2020, 12, 1), None),
     ],
 )
 def test_the_time_a_question_narrows_to(
@@ -144,6 +160,30 @@ async def test_an_faq_entry_joins_every_replicas_index_at_once(database: Databas
     after = await _read(replicas[1], database, question, "en")
     assert after.verdict.kind == "answer"
     assert after.verdict.targets == (f"{FAQ}{entry.id}",) != before.verdict.targets
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "what did they talk about at the meeting on 17 December?"),
+        ("fr", "de quoi ont-ils parlé à la réunion du 17 décembre ?"),
+        ("ko", "12월 17일 미팅 주제가 뭐였어요"),
+    ],
+)
+async def test_a_date_names_the_event_held_that_day(
+    database: Database, language: str, text: str
+) -> None:
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
+        meeting = await uow.events.by_slug("flrm-progress-2020")
+        assert meeting is not None
+    understanding = Understanding.shipped()
+    await understanding.warm(database)
+    await understanding.settled()
+    reading = await _read(understanding, database, text, language)
+    assert reading.window is not None
+    assert reading.window.name == "date:12-17"
+    assert reading.verdict.targets == (f"{EVENT}{meeting.id}",)
 
 
 @pytest.mark.parametrize(
@@ -254,7 +294,8 @@ def test_every_language_asks_about_each_part_of_a_programme() -> None:
     assert set(tables) == set(SHIPPED_LANGUAGES)
     for parts in tables.values():
         assert set(parts) == set(PROGRAMME_PARTS)
-        assert all("{name}" in phrase for phrases in parts.values() for phrase in phrases)
+        for part, phrases in parts.items():  # a figure is asked about by its label
+            assert all(("{label}" if part == "figure" else "{name}") in p for p in phrases)
 
 
 def test_the_part_shown_is_the_one_the_question_came_closest_to() -> None:

@@ -31,8 +31,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?។؟])\s+|\n+|\s*•\s*")
 _MIN_SENTENCE = 12  # characters; shorter pieces join the next one
 # Ways of asking about a part of a programme ("when did {name} begin"), per language.
 ASKING_FILE = "asking.toml"
-PROGRAMME_PARTS = ("phase", "funder", "countries", "status", "summary")
+PROGRAMME_PARTS = ("phase", "funder", "countries", "status", "summary", "figure")
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
+_ASIDE = re.compile(r"\s*\([^()]*\)")  # "(more than)" after a figure's label
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,16 @@ def _asking(target: str, programme: Programme) -> Iterator[Text]:
         for part, phrases in parts.items():
             for phrase in phrases:
                 for name in sorted(names):
-                    yield Text(target, language, phrase.format(name=name), "query", part)
+                    if part != "figure":
+                        yield Text(target, language, phrase.format(name=name), "query", part)
+                        continue
+                    # A figure is asked about by its label: "how much funding did phase 1
+                    # leverage" reads like "how much {additional funding leveraged in phase 1}".
+                    for figure in programme.figures:
+                        label = _ASIDE.sub("", figure.label.get(language, "")).strip()
+                        if label:
+                            text = phrase.format(name=name, label=label[:1].lower() + label[1:])
+                            yield Text(target, language, text, "query", f"figure:{figure.position}")
 
 
 def _sentences(target: str, language: str, text: str, part: str) -> Iterator[Text]:

@@ -17,6 +17,10 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.intents import (
     OUT_OF_SCOPE,
@@ -30,8 +34,8 @@ from bot.understanding.corpus import EVENT, Text, builtin_texts, content_texts
 from bot.understanding.embedding import DEFAULT_EMBEDDER, Remembering, Vectors, load_embedder
 from bot.understanding.index import Evidence, Index
 from bot.understanding.names import Named, Names
-from bot.understanding.verdict import Verdict, abouts, decide, likelihoods
-from bot.understanding.windows import Window, find_window
+from bot.understanding.verdict import Clues, Verdict, abouts, decide, likelihoods
+from bot.understanding.windows import Dated, Window, find_window
 from storage.database import Database
 from storage.models import Event
 from storage.uow import UnitOfWork
@@ -60,6 +64,33 @@ class Reading:
     window: Window | None
     named: Named
     foreign: tuple[str, ...]  # names the partnership never wrote: someone else's business
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """The evidence for each target, and what else the question says."""
+
+    evidence: Evidence
+    window: Window | None
+    named: Named
+    foreign: tuple[str, ...]
+    dated: frozenset[str]  # the events held on the date the question names
+
+    @property
+    def clues(self) -> Clues:
+        # A date an event was held on names that event more than a span to look into.
+        window = self.window is not None and not self.dated
+        return Clues(window, bool(self.foreign), self.dated)
+
+    def verdict(self, weights: npt.NDArray[np.float64] | None = None) -> Verdict:
+        """What to do with the question: with the fitted weights, or `weights` (the
+        benchmark's fit)."""
+        ranked = likelihoods(self.evidence, self.clues, weights)
+        verdict = decide(ranked, foreign=bool(self.foreign), about=abouts(self.evidence))
+        if verdict.kind == "answer" and verdict.targets == ("events",) and len(self.dated) == 1:
+            # The events of a date one event was held on: that event, whichever year.
+            return Verdict("answer", tuple(self.dated), verdict.likelihood)
+        return verdict
 
 
 @dataclass(frozen=True)
@@ -120,10 +151,7 @@ class Understanding:
             match = content.letters.match(text, language)
             verdict = Verdict(match.kind, match.intents, match.score / 100)
             return Reading(verdict, None, content.names.find(text), ())
-        evidence, window, named, foreign = weighed
-        ranked = likelihoods(evidence, window=window is not None, foreign=bool(foreign))
-        verdict = decide(ranked, foreign=bool(foreign), about=abouts(evidence))
-        return Reading(verdict, window, named, foreign)
+        return Reading(weighed.verdict(), weighed.window, weighed.named, weighed.foreign)
 
     async def weigh(
         self,
@@ -132,7 +160,7 @@ class Understanding:
         language: str,
         today: date,
         visible: Callable[[Event], bool],
-    ) -> tuple[Evidence, Window | None, Named, tuple[str, ...]] | None:
+    ) -> Weighed | None:
         """The evidence for each target the partner may be shown, and what the question
         narrows to; None while there is no meaning index yet."""
         content, index = await self._current(uow)
@@ -144,7 +172,9 @@ class Understanding:
         asked = await asyncio.to_thread(index.ask, text, core, language)
         hidden = {f"{EVENT}{i}" for i, event in content.events.items() if not visible(event)}
         evidence = index.evidence(asked).without(hidden)
-        return evidence, window, named, content.names.foreign(text)
+        on = window.on if window else None
+        dated = {f"{EVENT}{i}" for i, event in content.events.items() if on and _held(event, on)}
+        return Weighed(evidence, window, named, content.names.foreign(text), frozenset(dated))
 
     async def vectors(self, texts: Sequence[str]) -> Vectors:
         """Questions' vectors, to group them by meaning."""
@@ -249,6 +279,11 @@ async def _revision(uow: UnitOfWork) -> Revision:
         await uow.events.revision(),
         await uow.programmes.revision(),
     )
+
+
+def _held(event: Event, on: Dated) -> bool:
+    """Whether the event was held on the date, in its own time zone."""
+    return on.holds(event.starts_at.astimezone(ZoneInfo(event.timezone)).date())
 
 
 def _core(text: str, window: Window | None, named: Named, language: str) -> str:

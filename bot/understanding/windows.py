@@ -1,19 +1,23 @@
-"""Time windows a question narrows to ("next week", "en décembre", "내일", "3 ايام الجاية"), in
-every shipped language, as a range of the asker's dates.
+"""Time windows a question narrows to ("next week", "en décembre", "내일", "3 ايام الجاية",
+"the 17th of December"), in every shipped language, as a range of the asker's dates.
 
 What each language calls a span lives in `locales/<lang>/windows.toml`; month names come from
-Babel's locale data (Arabic also from its Maghreb and Levant variants).
+Babel's locale data (Arabic also from its Maghreb and Levant variants). A date names a day
+("17 ديسمبر", "12월 17일") or a month of a given year ("dec 2020"): besides its window, it
+points at the events held then, whichever year ("what was said at the 17 December meeting?").
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from babel.dates import get_month_names
 from rapidfuzz import fuzz
@@ -23,10 +27,10 @@ from bot.intents import GLUED_SCRIPTS, _main_script, normalize, with_proclitics
 
 WINDOWS_FILE = "windows.toml"
 # The first kind found wins, in this order: the more specific before what it contains ("this
-# weekend" before "this week", which Korean and Khmer write inside it).
+# weekend" before "this week", which Korean and Khmer write inside it; a date before its month).
 KINDS = (
-    "weeks", "days", "next_week", "this_weekend", "this_week", "next_month", "this_month", "today",
-    "tomorrow",
+    "dates", "spans", "weeks", "days", "next_week", "this_weekend", "this_week", "next_month",
+    "this_month", "today", "tomorrow",
 )  # fmt: skip
 # Where Babel's month names differ by region, the variants partners use.
 _MONTH_LOCALES = {"ar": ("ar", "ar_MA", "ar_LB", "ar_DZ")}
@@ -34,6 +38,12 @@ _MONTH_LOCALES = {"ar": ("ar", "ar_MA", "ar_LB", "ar_DZ")}
 # or more: "proxma semana" is 96 like "proxima semana"; "next wed" only 82 like "next week".
 SLIP_LIKENESS = 88
 SLIP_MIN_LETTERS = 8
+SLIP_WORD_LIKENESS = 80  # and, as many words as the phrase, each this like its own
+SLIP_WORD_MIN_LETTERS = 4  # (shorter words are shorthand: "q", "pr", "ds")
+# A date: a day of the month, in digits (Khmer and Arabic-Indic ones are read as digits), with
+# an ordinal ending in English and French ("17th", "1er"); a year of this century or the last.
+_DAY = r"(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|eme)?"
+_YEAR = r"(?P<y>(?:19|20)\d\d)"
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,23 @@ class Window:
     start: date
     end: date  # exclusive
     words: str  # what named it, normalized: left out when matching the rest for meaning
+    on: Dated | None = None  # the date named, for the events held then
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A date a question names: a day of a month (any year), or a month of a given year."""
+
+    month: int
+    day: int | None = None
+    year: int | None = None
+
+    def holds(self, day: date) -> bool:
+        return (
+            day.month == self.month
+            and self.day in (None, day.day)
+            and self.year in (None, day.year)
+        )
 
 
 @dataclass(frozen=True)
@@ -52,6 +79,7 @@ class _Pattern:
     numbers: Mapping[str, int]  # number words, normalized, for "{n}"
     own_only: bool  # an abbreviation: too short to look for outside the asker's language
     phrase: str = ""  # words of a spaced script without a number, normalized: read with slips
+    months: Mapping[str, int] = field(default_factory=dict)  # a date's month names, normalized
 
 
 def find_window(text: str, language: str, today: date) -> Window | None:
@@ -80,6 +108,8 @@ def _slipped(normalized: str, patterns: tuple[_Pattern, ...], today: date) -> Wi
             for start in range(len(words) - length + 1):
                 typed = " ".join(words[start : start + length])
                 score = fuzz.ratio(typed, pattern.phrase)
+                if length == size and not _alike_words(typed, pattern.phrase):
+                    continue
                 if score >= SLIP_LIKENESS and (best is None or score > best[0]):
                     best = (score, pattern, typed)
     if best is None:
@@ -90,11 +120,25 @@ def _slipped(normalized: str, patterns: tuple[_Pattern, ...], today: date) -> Wi
     return _window(pattern, found, today)
 
 
+def _alike_words(typed: str, phrase: str) -> bool:
+    """Word for word, each longer typed word a slip of its own: "الورشه الجايه" shares most
+    letters with "الشهر الجاية" (next month) but asks about the next workshop; "q" for "que"
+    is shorthand, not another word."""
+    pairs = zip(typed.split(), phrase.split(), strict=True)
+    return all(
+        fuzz.ratio(mine, theirs) >= SLIP_WORD_LIKENESS
+        for mine, theirs in pairs
+        if min(len(mine), len(theirs)) >= SLIP_WORD_MIN_LETTERS
+    )
+
+
 def _window(pattern: _Pattern, found: re.Match[str], today: date) -> Window:
     name, words = pattern.name, found.group(0).strip()
     monday = today - timedelta(days=today.weekday())
     first = today.replace(day=1)
     following = _next_month(first)
+    if pattern.months:
+        return _dated(found, pattern.months[found.group("m")], today)
     match name:
         case "today":
             return Window(name, today, today + timedelta(days=1), words)
@@ -116,9 +160,32 @@ def _window(pattern: _Pattern, found: re.Match[str], today: date) -> Window:
             days = int(number) if number.isdecimal() else pattern.numbers[number]
             days *= 7 if name == "weeks" else 1
             return Window(f"days:{days}", today, today + timedelta(days=days + 1), words)
-    month = int(name.removeprefix("month:"))
+        case _ if name.startswith("days:"):  # a span with a name of its own ("fortnight")
+            days = int(name.removeprefix("days:"))
+            return Window(name, today, today + timedelta(days=days + 1), words)
+    return Window(name, *_month_span(int(name.removeprefix("month:")), today), words)
+
+
+def _dated(found: re.Match[str], month: int, today: date) -> Window:
+    """The window of a named date: its day (the next one to come) or its month of that year."""
+    words, groups = found.group(0).strip(), found.groupdict()
+    if groups.get("d"):
+        on = Dated(month, int(groups["d"]))
+        year = today.year
+        with contextlib.suppress(ValueError):  # 30 February is no day: the month, then
+            day = date(year, month, on.day or 1)
+            if day < today:
+                day = date(year + 1, month, on.day or 1)
+            return Window(f"date:{month}-{on.day}", day, day + timedelta(days=1), words, on)
+        return Window(f"month:{month}", *_month_span(month, today), words)
+    on = Dated(month, year=int(groups["y"]))
+    first = date(on.year or today.year, month, 1)
+    return Window(f"month:{month}", first, _next_month(first), words, on)
+
+
+def _month_span(month: int, today: date) -> tuple[date, date]:
     start = date(today.year + (month < today.month), month, 1)
-    return Window(name, max(today, start), _next_month(start), words)
+    return max(today, start), _next_month(start)
 
 
 def _next_month(first: date) -> date:
@@ -136,27 +203,58 @@ def _patterns(directory: Path | None = None) -> dict[str, tuple[_Pattern, ...]]:
     return tables
 
 
-def _language_patterns(language: str, table: dict[str, list[str]]) -> Iterator[_Pattern]:
-    # The n-th entry is the word for n; spoken variants are apart by "|" ("ثلاثة|تلاتة|تلت").
+def _language_patterns(language: str, table: dict[str, Any]) -> Iterator[_Pattern]:
+    # The n-th entry is the word for n; spoken variants are apart by "|" ("ثلاثة|تلاتة|تلت"),
+    # and each may take one of `number_prefixes` (Arabic's article: "العشر ايام").
     spellings = [
-        (n, normalize(word))
+        (n, normalize(prefix + word))
         for n, entry in enumerate(table.get("numbers", []), start=1)
         for word in entry.split("|")
+        for prefix in ["", *table.get("number_prefixes", [])]
     ]
     numbers = "|".join([r"\d{1,3}", *(re.escape(word) for _, word in spellings)])
     values = {word: n for n, word in spellings}
     values |= {word.replace(" ", ""): n for word, n in values.items()}
+    months = _month_names(language)
     for kind in KINDS:
-        for phrase in table.get(kind, []):
-            yield _compile(kind, phrase, numbers, values)
+        if kind == "dates":
+            named = {name: month for month, names in months.items() for name in names}
+            yield from (_compile_date(template, named) for template in table.get(kind, []))
+        elif kind == "spans":  # a span with a name of its own: "fortnight" = 14
+            for phrase, days in table.get(kind, {}).items():
+                yield _compile(f"days:{days}", phrase, numbers, values)
+        else:
+            for phrase in table.get(kind, []):
+                yield _compile(kind, phrase, numbers, values)
     ambiguous = {normalize(word) for word in table.get("ambiguous_months", [])}
     before = "|".join(re.escape(normalize(word)) for word in table.get("month_words", []))
-    for month, names in _month_names(language).items():
+    for month, names in months.items():
         for name, short in sorted(names.items(), key=lambda item: -len(item[0])):
             if name not in ambiguous:
                 yield _compile(f"month:{month}", name, numbers, values, own_only=short)
             elif before:
                 yield _compile(f"month:{month}", name, numbers, values, before=before)
+
+
+def _compile_date(template: str, months: dict[str, int]) -> _Pattern:
+    """A date's pattern from a template of `{d}` (day), `{y}` (year) and `{month}` (any of the
+    language's month names) between words ("{d} de {month}", "{y}년 {month}")."""
+    pieces = re.split(r"(\{d\}|\{y\}|\{month\})", template)
+    literal = normalize(" ".join(p for p in pieces if not p.startswith("{")))
+    glued = _main_script(literal + " ".join(months)) in GLUED_SCRIPTS
+    names = "|".join(re.escape(n) for n in sorted(months, key=len, reverse=True))
+    month = f"(?P<m>{names})"
+    if _main_script(" ".join(months)) == "ARABIC":  # "بديسمبر 2020", "فدجنبر"
+        month = f"[وف]?[بكل]?{month}"
+    holes = {"{d}": _DAY, "{y}": _YEAR, "{month}": month}
+    parts = [holes.get(p) or re.escape(normalize(p)) for p in pieces if p.strip()]
+    if glued:
+        parts = [part.replace(r"\ ", "") for part in parts]
+        pattern = rf"(?<!\d){''.join(parts)}"
+        unspaced = {name.replace(" ", ""): month for name, month in months.items()}
+        return _Pattern("date", re.compile(pattern), True, {}, False, months=unspaced)
+    pattern = rf"(?<!\w){' '.join(parts)}(?!\w)"
+    return _Pattern("date", re.compile(pattern), False, {}, False, months=months)
 
 
 def _compile(
