@@ -10,7 +10,7 @@ from datetime import timedelta
 from storage.models import Role
 from tests.support.bot import BotHarness
 from tests.support.chat import ChatUser
-from tests.support.groups import in_group, link_group
+from tests.support.groups import add_linked_group, in_group
 from tests.support.people import add_event, add_partner
 
 GROUP = -5301
@@ -31,10 +31,9 @@ async def _linked_group(bot: BotHarness) -> None:
     await add_partner(bot.db, PARTNER, name="Pia", language="fr")
     for user_id, name in [(COORD, "Cora"), (PARTNER, "Pia"), (LURKER, "Luc")]:
         bot.api.add_user(user_id, name, language_code="en")
-    bot.api.add_group(GROUP, "Cambodia partners",
-                      members={COORD: "creator", PARTNER: "member", LURKER: "member"})  # fmt: skip
-    bot.api.set_member(GROUP, bot.api.bot_user.id, "member")
-    await link_group(bot.db, GROUP, by=COORD, language="km", landscapes=["flrm-cambodia"])
+    await add_linked_group(bot, GROUP, "Cambodia partners",
+                           {COORD: "creator", PARTNER: "member", LURKER: "member"},
+                           by=COORD, language="km", landscapes=["flrm-cambodia"])  # fmt: skip
     await add_event(bot.db, "Cambodia meeting", starts_in=timedelta(days=2),
                     landscapes=["flrm-cambodia"])  # fmt: skip
     await add_event(bot.db, "Peru meeting", starts_in=timedelta(days=1), landscapes=["flrm-peru"])
@@ -78,9 +77,8 @@ async def test_a_reply_to_the_bot_is_answered_in_the_group(bot: BotHarness) -> N
 async def _group_of_one_landscape(bot: BotHarness, *, language: str) -> ChatUser:
     await add_partner(bot.db, COORD, name="Cora", role=Role.COORDINATOR)
     bot.api.add_user(COORD, "Cora", language_code="en")
-    bot.api.add_group(GROUP, "Cambodia partners", members={COORD: "creator"})
-    bot.api.set_member(GROUP, bot.api.bot_user.id, "member")
-    await link_group(bot.db, GROUP, by=COORD, language=language, landscapes=["flrm-cambodia"])
+    await add_linked_group(bot, GROUP, "Cambodia partners", {COORD: "creator"}, by=COORD,
+                           language=language, landscapes=["flrm-cambodia"])  # fmt: skip
     return in_group(bot, COORD, "Cora", GROUP)
 
 
