@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.callbacks import CallbackCodec, codec_key
 from storage.models import Role
 from tests.support.bot import TOKEN, BotHarness
-from tests.support.groups import add_group, add_reminded_event, in_group, link_of
+from tests.support.groups import add_group, add_reminded_event, in_group, link_group, link_of
 from tests.support.people import add_partner
 
 FORUM, TOPIC = -1007001, 42
@@ -106,3 +106,16 @@ async def test_link_sent_in_general_asks_no_topic(bot: BotHarness) -> None:
     link = await link_of(bot.db, FORUM)
     assert link is not None
     assert (link.active, link.thread_id) == (True, None)
+
+
+async def test_groups_says_which_forum_posts_in_one_of_its_topics(bot: BotHarness) -> None:
+    await _forum(bot)
+    await link_group(bot.db, FORUM, by=COORD, title="FLRM forum", thread_id=TOPIC)
+    await link_group(bot.db, FORUM - 1, by=COORD, title="Nursery forum")  # its General
+    cora = bot.user(COORD, "Cora")
+    await cora.send("/groups")
+    listed = await cora.expect("Nursery forum")
+    en = bot.catalogs.translator("en")
+    in_topic = "{title} (in one of its topics)"
+    assert en.gettext(in_topic, title="FLRM forum") in listed.text
+    assert en.gettext(in_topic, title="Nursery forum") not in listed.text
