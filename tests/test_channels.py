@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
-
-from sqlalchemy import select
 
 from bot.callbacks import CallbackCodec, codec_key
-from bot.reminders import REMINDER, plan_reminders
-from storage.models import CHANNEL, FINAL_STATUSES, Delivery, DeliveryStatus, Event, Role, utcnow
+from bot.reminders import REMINDER
+from storage.models import CHANNEL, DeliveryStatus, Role
 from tests.support.bot import TOKEN, BotHarness
-from tests.support.groups import link_group, link_of
+from tests.support.groups import add_reminded_event, link_group, link_of, linked_rows
 from tests.support.people import add_partner
 
 NEWS, HELPERS, STRANGERS = -1009001, -1009002, -1009003
@@ -103,8 +100,8 @@ async def test_a_channel_gets_reminders_and_is_unlinked_when_demoted(bot: BotHar
     cora = bot.user(COORD, "Cora")
     bot.api.set_member(NEWS, bot.api.bot_user.id, "administrator")
     await link_group(bot.db, NEWS, by=COORD, title="FLRM news", kind=CHANNEL)
-    await _event(bot)
-    (row,) = await _channel_rows(bot, 1)
+    await add_reminded_event(bot, "Field day")
+    (row,) = await linked_rows(bot, REMINDER, count=1)
     assert row.status == DeliveryStatus.SENT
     (posted,) = [m for m in bot.api.messages(NEWS) if "Field day" in m.text]
     assert not posted.buttons  # anonymous readers: no RSVP, no counts
@@ -112,8 +109,8 @@ async def test_a_channel_gets_reminders_and_is_unlinked_when_demoted(bot: BotHar
 
     # Demoted without the bot hearing of it: the next send fails once, and is not retried.
     bot.api.set_member(NEWS, bot.api.bot_user.id, "member")
-    await _event(bot)
-    rows = await _channel_rows(bot, 2)
+    await add_reminded_event(bot, "Field day")
+    rows = await linked_rows(bot, REMINDER, count=2)
     failed = [r for r in rows if r.status == DeliveryStatus.FAILED]
     assert len(failed) == 1
     assert failed[0].attempts == 1
@@ -124,42 +121,6 @@ async def test_a_channel_gets_reminders_and_is_unlinked_when_demoted(bot: BotHar
     link = await link_of(bot.db, NEWS)
     assert link is not None
     assert not link.active
-
-
-async def _event(bot: BotHarness) -> None:
-    """A Cambodia field day whose one-hour reminder falls due in about two seconds."""
-    starts = utcnow() + timedelta(minutes=60, seconds=2)
-    async with bot.db.unit_of_work() as uow:
-        flrm = await uow.programmes.by_slug("flrm")
-        place = await uow.places.landscape_by_slug("flrm-cambodia")
-        assert flrm is not None
-        assert place is not None
-        event = await uow.events.add(
-            Event(
-                title={"en": "Field day"},
-                programme_id=flrm.id,
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=2),
-                timezone="Asia/Phnom_Penh",
-                reminder_minutes=[60],
-            ),
-            [place],
-        )
-        await plan_reminders(uow, event, bot.settings.reminders, utcnow())
-    assert bot.services is not None
-    bot.services.doorbell.ring()
-
-
-async def _channel_rows(bot: BotHarness, count: int) -> list[Delivery]:
-    """The reminders' rows for linked chats, once there are `count` and all are final."""
-    query = select(Delivery).where(Delivery.kind == REMINDER, Delivery.linked_chat_id.is_not(None))
-    for _ in range(500):
-        async with bot.db.unit_of_work() as uow:
-            rows = list(await uow.session.scalars(query.order_by(Delivery.id)))
-        if len(rows) == count and all(row.status in FINAL_STATUSES for row in rows):
-            return rows
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"not {count} final rows: {[(r.status, r.error) for r in rows]}")
 
 
 async def _until(read: Callable[[], Awaitable[list[int]]], wanted: list[int]) -> None:

@@ -7,17 +7,15 @@ whose minute is full waits while another group gets its message."""
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy import select
 
 from bot.callbacks import CallbackCodec, codec_key
 from storage.broadcasts import KIND
-from storage.models import CHANNEL, FINAL_STATUSES, Delivery, DeliveryStatus, Role
+from storage.models import CHANNEL, Delivery, DeliveryStatus, Role
 from tests.support.audience import audit, broadcasts, draft
 from tests.support.bot import TOKEN, BotHarness
 from tests.support.chat import ChatUser
-from tests.support.groups import in_group, link_group, link_of
+from tests.support.groups import add_linked_group, in_group, link_group, link_of, linked_rows
 from tests.support.people import add_partner
 from tests.support.waiting import until
 
@@ -41,23 +39,17 @@ async def _setup(bot: BotHarness) -> ChatUser:
         (GONE, "Old FLRM group", "km", [], "flrm"),
     ]
     for chat_id, title, language, landscapes, programme in chats:
-        bot.api.add_group(chat_id, title, members={COORD: "creator", OTHER: "member"})
-        bot.api.set_member(chat_id, bot.api.bot_user.id, "kicked" if chat_id == GONE else "member")
-        await link_group(bot.db, chat_id, by=COORD, language=language, landscapes=landscapes,
-                         programme=programme, title=title)  # fmt: skip
+        await add_linked_group(bot, chat_id, title, {COORD: "creator", OTHER: "member"}, by=COORD,
+                               language=language, landscapes=landscapes, programme=programme,
+                               bot_status="kicked" if chat_id == GONE else "member")  # fmt: skip
     return bot.user(COORD, "Cora", language_code="en")
 
 
 async def _group_rows(bot: BotHarness) -> dict[int, Delivery]:
     """The broadcast's rows for linked chats by chat id, once each is final."""
-    query = select(Delivery).where(Delivery.kind == KIND, Delivery.linked_chat_id.is_not(None))
-    for _ in range(250):
-        async with bot.db.unit_of_work() as uow:
-            rows = list(await uow.session.scalars(query))
-            chats = await uow.linked_chats.by_ids({row.linked_chat_id or 0 for row in rows})
-        if rows and all(row.status in FINAL_STATUSES for row in rows):
-            break
-        await asyncio.sleep(0.02)
+    rows = await linked_rows(bot, KIND)
+    async with bot.db.unit_of_work() as uow:
+        chats = await uow.linked_chats.by_ids({row.linked_chat_id or 0 for row in rows})
     return {chats[row.linked_chat_id or 0].chat_id: row for row in rows}
 
 

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from storage.models import Role
 from tests.support.bot import BotHarness
-from tests.support.groups import in_group, link_group
+from tests.support.chat import ChatUser
+from tests.support.groups import add_linked_group, in_group
 from tests.support.people import add_event, add_partner
 
 GROUP = -5301
@@ -30,10 +31,9 @@ async def _linked_group(bot: BotHarness) -> None:
     await add_partner(bot.db, PARTNER, name="Pia", language="fr")
     for user_id, name in [(COORD, "Cora"), (PARTNER, "Pia"), (LURKER, "Luc")]:
         bot.api.add_user(user_id, name, language_code="en")
-    bot.api.add_group(GROUP, "Cambodia partners",
-                      members={COORD: "creator", PARTNER: "member", LURKER: "member"})  # fmt: skip
-    bot.api.set_member(GROUP, bot.api.bot_user.id, "member")
-    await link_group(bot.db, GROUP, by=COORD, language="km", landscapes=["flrm-cambodia"])
+    await add_linked_group(bot, GROUP, "Cambodia partners",
+                           {COORD: "creator", PARTNER: "member", LURKER: "member"},
+                           by=COORD, language="km", landscapes=["flrm-cambodia"])  # fmt: skip
     await add_event(bot.db, "Cambodia meeting", starts_in=timedelta(days=2),
                     landscapes=["flrm-cambodia"])  # fmt: skip
     await add_event(bot.db, "Peru meeting", starts_in=timedelta(days=1), landscapes=["flrm-peru"])
@@ -72,3 +72,45 @@ async def test_a_reply_to_the_bot_is_answered_in_the_group(bot: BotHarness) -> N
         "km",
         UNKNOWN_KM,
     )
+
+
+async def _group_of_one_landscape(bot: BotHarness, *, language: str) -> ChatUser:
+    await add_partner(bot.db, COORD, name="Cora", role=Role.COORDINATOR)
+    bot.api.add_user(COORD, "Cora", language_code="en")
+    await add_linked_group(bot, GROUP, "Cambodia partners", {COORD: "creator"}, by=COORD,
+                           language=language, landscapes=["flrm-cambodia"])  # fmt: skip
+    return in_group(bot, COORD, "Cora", GROUP)
+
+
+async def test_a_week_with_no_meeting_says_so_in_the_group_and_gives_the_next(
+    bot: BotHarness,
+) -> None:
+    cora = await _group_of_one_landscape(bot, language="fr")
+    await add_event(bot.db, "Journée pépinière", starts_in=timedelta(days=30),
+                    landscapes=["flrm-cambodia"])  # fmt: skip
+    await cora.send("/next")
+    said = await cora.expect("Journée pépinière")
+    await cora.reply(said.message_id, "y a-t-il une réunion la semaine prochaine ?")
+    fr = bot.catalogs.translator("fr")
+    none_then = fr.gettext("There are no events for you from {start} to {end}.").split("{")[0]
+    answer = await cora.expect(none_then, within=10)
+    assert fr.gettext("The next one:") in answer.text
+    assert "Journée pépinière" in answer.text
+    assert answer.reply_to is not None
+    assert answer.buttons == []  # nothing to press in a group
+
+
+async def test_a_meeting_in_the_window_is_listed_in_the_group(bot: BotHarness) -> None:
+    cora = await _group_of_one_landscape(bot, language="en")
+    await add_event(bot.db, "Week meeting", starts_in=timedelta(days=1),
+                    landscapes=["flrm-cambodia"])  # fmt: skip
+    await add_event(bot.db, "Far meeting", starts_in=timedelta(days=40),
+                    landscapes=["flrm-cambodia"])  # fmt: skip
+    await cora.send("/status")
+    said = await cora.expect("FLRM")
+    await cora.reply(said.message_id, "anything in the next 3 days?")
+    answer = await cora.expect("Week meeting", within=10)
+    assert answer.text.startswith("Events from")
+    assert "Far meeting" not in answer.text
+    assert answer.reply_to is not None
+    assert answer.buttons == []

@@ -7,16 +7,17 @@ its link with it."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
-
-from sqlalchemy import select
-
 from bot.callbacks import CallbackCodec, codec_key
-from bot.reminders import REMINDER, plan_reminders
-from storage.models import FINAL_STATUSES, Delivery, DeliveryStatus, Event, Role, RsvpAnswer, utcnow
+from bot.reminders import REMINDER
+from storage.models import DeliveryStatus, Role, RsvpAnswer
 from tests.support.bot import TOKEN, BotHarness
-from tests.support.groups import in_group, link_group, link_of
+from tests.support.groups import (
+    add_linked_group,
+    add_reminded_event,
+    in_group,
+    link_of,
+    linked_rows,
+)
 from tests.support.people import add_partner
 
 GROUP = -6001
@@ -29,49 +30,10 @@ async def _setup(bot: BotHarness, *, bot_in_group: str = "member") -> None:
     await add_partner(bot.db, PARTNER, name="Pia", language="fr", timezone="Europe/Paris")
     for user_id, name in [(COORD, "Cora"), (PARTNER, "Pia"), (LURKER, "Luc")]:
         bot.api.add_user(user_id, name, language_code="en")
-    bot.api.add_group(
-        GROUP, "Cambodia partners", members={COORD: "creator", PARTNER: "member", LURKER: "member"}
-    )
-    bot.api.set_member(GROUP, bot.api.bot_user.id, bot_in_group)
-    await link_group(bot.db, GROUP, by=COORD, language="km", landscapes=["flrm-cambodia"])
-
-
-async def _event(bot: BotHarness, *, landscape: str = "flrm-cambodia") -> int:
-    """A meeting whose one-hour reminder falls due in about two seconds."""
-    starts = utcnow() + timedelta(minutes=60, seconds=2)
-    async with bot.db.unit_of_work() as uow:
-        flrm = await uow.programmes.by_slug("flrm")
-        place = await uow.places.landscape_by_slug(landscape)
-        assert flrm is not None
-        assert place is not None
-        event = await uow.events.add(
-            Event(
-                title={"en": TITLE},
-                programme_id=flrm.id,
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=2),
-                timezone="Asia/Phnom_Penh",
-                reminder_minutes=[60],
-            ),
-            [place],
-        )
-        await plan_reminders(uow, event, bot.settings.reminders, utcnow())
-        event_id = event.id
-    assert bot.services is not None
-    bot.services.doorbell.ring()
-    return event_id
-
-
-async def _group_rows(bot: BotHarness) -> list[Delivery]:
-    """The reminder's rows for groups, once each is final (sent, blocked...)."""
-    query = select(Delivery).where(Delivery.kind == REMINDER, Delivery.linked_chat_id.is_not(None))
-    for _ in range(250):
-        async with bot.db.unit_of_work() as uow:
-            rows = list(await uow.session.scalars(query))
-        if rows and all(row.status in FINAL_STATUSES for row in rows):
-            break
-        await asyncio.sleep(0.02)
-    return rows
+    await add_linked_group(bot, GROUP, "Cambodia partners",
+                           {COORD: "creator", PARTNER: "member", LURKER: "member"},
+                           by=COORD, language="km", landscapes=["flrm-cambodia"],
+                           bot_status=bot_in_group)  # fmt: skip
 
 
 async def test_a_group_gets_the_reminder_in_its_language_with_live_counts(
@@ -79,8 +41,8 @@ async def test_a_group_gets_the_reminder_in_its_language_with_live_counts(
 ) -> None:
     await _setup(bot)
     pia_private = bot.user(PARTNER, "Pia")
-    event_id = await _event(bot)
-    await _event(bot, landscape="flrm-peru")  # not for this group's landscape
+    event_id = await add_reminded_event(bot, TITLE)
+    await add_reminded_event(bot, TITLE, landscapes=["flrm-peru"])  # not for this group's landscape
     km, fr = bot.catalogs.translator("km"), bot.catalogs.translator("fr")
     counts = "Attending: {yes} · Maybe: {maybe} · Can't attend: {no}"
     pia, luc = in_group(bot, PARTNER, "Pia", GROUP), in_group(bot, LURKER, "Luc", GROUP)
@@ -90,7 +52,7 @@ async def test_a_group_gets_the_reminder_in_its_language_with_live_counts(
     # The partner got hers in private too, in French; the group got exactly one.
     await pia_private.expect(TITLE, within=10)
     assert sum(TITLE in m.text for m in bot.api.messages(GROUP)) == 1
-    (row,) = await _group_rows(bot)
+    (row,) = await linked_rows(bot, REMINDER)
     assert row.status == DeliveryStatus.SENT
 
     await pia.press(km.gettext("✅ Attend"))
@@ -121,9 +83,9 @@ async def test_a_group_that_removed_the_bot_ends_blocked_and_unlinked(bot: BotHa
     # The bot was kicked while the bot was down: no update said so, the send finds out.
     await _setup(bot, bot_in_group="kicked")
     pia_private, cora_private = bot.user(PARTNER, "Pia"), bot.user(COORD, "Cora")
-    await _event(bot)
+    await add_reminded_event(bot, TITLE)
     await pia_private.expect(TITLE, within=10)  # partners still get theirs
-    (row,) = await _group_rows(bot)
+    (row,) = await linked_rows(bot, REMINDER)
     assert row.status == DeliveryStatus.BLOCKED
     assert row.attempts == 1  # not retried
     assert "kicked" in (row.error or "")
@@ -131,7 +93,7 @@ async def test_a_group_that_removed_the_bot_ends_blocked_and_unlinked(bot: BotHa
     assert link is not None
     assert not link.active
     # Whoever linked it hears of it in private, once.
-    await cora_private.expect("I was removed from the group “Partners' group”", within=10)
+    await cora_private.expect("I was removed from the group “Cambodia partners”", within=10)
     await cora_private.expect_nothing(1.0)
 
 
@@ -143,10 +105,10 @@ async def test_a_group_that_moved_unnoticed_gets_the_reminder_at_its_new_id(
     await _setup(bot)
     bot.api.migrate_group(GROUP, -1006001, announce=False)
     pia = in_group(bot, PARTNER, "Pia", -1006001)
-    await _event(bot)
+    await add_reminded_event(bot, TITLE)
     reminder = await pia.expect(TITLE, within=10)
     assert reminder.reply_markup is not None  # with its RSVP buttons
-    (row,) = await _group_rows(bot)
+    (row,) = await linked_rows(bot, REMINDER)
     assert row.status == DeliveryStatus.SENT
     assert row.attempts == 1
     assert await link_of(bot.db, GROUP) is None

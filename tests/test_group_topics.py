@@ -5,13 +5,10 @@ that topic is deleted)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.callbacks import CallbackCodec, codec_key
-from bot.reminders import plan_reminders
-from storage.models import Event, Role, utcnow
+from storage.models import Role
 from tests.support.bot import TOKEN, BotHarness
-from tests.support.groups import in_group, link_of
+from tests.support.groups import add_group, add_reminded_event, in_group, link_group, link_of
 from tests.support.people import add_partner
 
 FORUM, TOPIC = -1007001, 42
@@ -25,9 +22,8 @@ async def _forum(bot: BotHarness) -> None:
     await add_partner(bot.db, PARTNER, name="Pia")
     for user_id, name in [(COORD, "Cora"), (PARTNER, "Pia")]:
         bot.api.add_user(user_id, name, language_code="en")
-    bot.api.add_group(FORUM, "FLRM forum", kind="supergroup", topics={TOPIC},
-                      members={COORD: "creator", PARTNER: "member"})  # fmt: skip
-    bot.api.set_member(FORUM, bot.api.bot_user.id, "member")
+    add_group(bot, FORUM, "FLRM forum", {COORD: "creator", PARTNER: "member"},
+              kind="supergroup", topics={TOPIC})  # fmt: skip
 
 
 async def _link_up_to_the_language(bot: BotHarness, topic: int | None) -> None:
@@ -69,33 +65,13 @@ async def test_a_forum_is_linked_to_the_topic_link_was_sent_in(bot: BotHarness) 
     assert (await in_general.expect("FLRM")).thread_id is None
 
     # The reminder goes to the chosen topic.
-    starts = utcnow() + timedelta(minutes=60, seconds=2)
-    async with bot.db.unit_of_work() as uow:
-        flrm = await uow.programmes.by_slug("flrm")
-        assert flrm is not None
-        event = await uow.events.add(
-            Event(title={"en": TITLE}, programme_id=flrm.id, starts_at=starts,
-                  ends_at=starts + timedelta(hours=1), timezone="Asia/Phnom_Penh",
-                  reminder_minutes=[60]),
-            [],
-        )  # fmt: skip
-        await plan_reminders(uow, event, bot.settings.reminders, utcnow())
-    assert bot.services is not None
-    bot.services.doorbell.ring()
+    await add_reminded_event(bot, TITLE, landscapes=(), hours=1)
     reminder = await pia.expect(TITLE, within=10)
     assert reminder.thread_id == TOPIC
 
     # The topic is deleted: the next reminder goes to General rather than nowhere.
     bot.api.delete_topic(FORUM, TOPIC)
-    async with bot.db.unit_of_work() as uow:
-        event = await uow.events.add(
-            Event(title={"en": "Second visit"}, programme_id=flrm.id, starts_at=starts,
-                  ends_at=starts + timedelta(hours=1), timezone="Asia/Phnom_Penh",
-                  reminder_minutes=[60]),
-            [],
-        )  # fmt: skip
-        await plan_reminders(uow, event, bot.settings.reminders, utcnow())
-    bot.services.doorbell.ring()
+    await add_reminded_event(bot, "Second visit", landscapes=(), hours=1)
     assert (await in_general.expect("Second visit", within=10)).thread_id is None
 
 
@@ -130,3 +106,16 @@ async def test_link_sent_in_general_asks_no_topic(bot: BotHarness) -> None:
     link = await link_of(bot.db, FORUM)
     assert link is not None
     assert (link.active, link.thread_id) == (True, None)
+
+
+async def test_groups_says_which_forum_posts_in_one_of_its_topics(bot: BotHarness) -> None:
+    await _forum(bot)
+    await link_group(bot.db, FORUM, by=COORD, title="FLRM forum", thread_id=TOPIC)
+    await link_group(bot.db, FORUM - 1, by=COORD, title="Nursery forum")  # its General
+    cora = bot.user(COORD, "Cora")
+    await cora.send("/groups")
+    listed = await cora.expect("Nursery forum")
+    en = bot.catalogs.translator("en")
+    in_topic = "{title} (in one of its topics)"
+    assert en.gettext(in_topic, title="FLRM forum") in listed.text
+    assert en.gettext(in_topic, title="Nursery forum") not in listed.text

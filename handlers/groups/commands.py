@@ -23,12 +23,16 @@ async def next_event(turn: Turn) -> None:
     if found is None:
         return
     t, viewer, _programme = found
+    await turn.reply(await next_card(turn, t, viewer))
+
+
+async def next_card(turn: Turn, t: Translator, viewer: Viewer) -> str:
+    """The card of the next event the group may see, or that there is none."""
     now = turn.services.clock()
     events = await turn.uow.events.upcoming(viewer, now=now, limit=1)
     if not events:
-        await turn.reply(t.gettext("There are no upcoming events for this group."))
-        return
-    await turn.reply(event_card(t, events[0], now))
+        return t.gettext("There are no upcoming events for this group.")
+    return event_card(t, events[0], now)
 
 
 async def list_events(turn: Turn) -> None:

@@ -203,7 +203,7 @@ async def list_groups(turn: Turn) -> None:
         lines.append(
             t.gettext(
                 "• {title}: {programme} ({places}), in {language}",
-                title=Html(chat_title(t, linked)),
+                title=_listed_title(t, linked),
                 programme=programme_name(t, programme),
                 places=_places(t, _linked_places(programme, linked)),
                 language=t.language_name(linked.language),
@@ -216,6 +216,16 @@ async def list_groups(turn: Turn) -> None:
         if linked.is_channel
     ]
     await turn.reply("\n".join(lines), keyboard or None)
+
+
+def _listed_title(t: Translator, linked: LinkedChat) -> Html:
+    """A linked chat's title, saying so when a forum is linked to one of its topics rather than
+    General (which topic is not known: only its id is kept, which tells a coordinator nothing)."""
+    title = Html(chat_title(t, linked))
+    if linked.thread_id is None:
+        return title
+    # TRANSLATORS: a forum group in /groups whose reminders go to one of its topics, not General
+    return Html(t.gettext("{title} (in one of its topics)", title=title))
 
 
 async def _ask_landscapes(turn: Turn, target: Target, programme: Programme, chosen: int) -> None:

@@ -10,22 +10,17 @@ they are told where to ask instead."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.access import Level, level_of
 from bot.i18n import Translator
 from bot.intents import SMALL_TALK
-from bot.localized import show
-from bot.replies import Keyboard
 from bot.turn import Turn
 from bot.understanding import EVENT, FAQ, PROGRAMME, Reading
-from handlers.groups.commands import linked_group, to_private
-from handlers.questions.answers import programme_passage
-from handlers.shared.cards import event_card, status_card
+from handlers.groups.commands import linked_group, next_card, to_private
+from handlers.questions import answers
+from handlers.questions.answers import Answer
+from handlers.shared.cards import status_card
 from storage.events import Viewer
 from storage.models import Programme
-
-Answer = tuple[str, Keyboard | None]
 
 
 async def question(turn: Turn) -> None:
@@ -33,38 +28,31 @@ async def question(turn: Turn) -> None:
     if found is None:
         return
     t, seen_by, programme = found
-    now = turn.services.clock()
     reading = await turn.services.understanding.read(
         turn.uow,
         turn.text,
         t.language,
-        now.astimezone(t.zone).date(),
+        turn.services.clock().astimezone(t.zone).date(),
         lambda event: turn.uow.events.visible(event, seen_by),
     )
     answer = None
     if reading.verdict.kind == "answer":
-        answer = await _answer(turn, t, seen_by, programme, reading, now)
+        answer = await _answer(turn, t, seen_by, programme, reading)
     text, keyboard = answer or await _not_answered(turn, t)
     await turn.reply(text, keyboard, quote=True)
 
 
 async def _answer(
-    turn: Turn,
-    t: Translator,
-    seen_by: Viewer,
-    programme: Programme,
-    reading: Reading,
-    now: datetime,
+    turn: Turn, t: Translator, seen_by: Viewer, programme: Programme, reading: Reading
 ) -> Answer | None:
-    """What the group is told about the understood target; None if it cannot be answered here
-    (gone since the index was built, or not for this group)."""
+    """What the group is told about the understood target, rendered as in private but for
+    what the group may see; None if it cannot be answered here (gone since the index was built,
+    or not for this group)."""
     target = reading.verdict.targets[0]
     kind, _, number = target.partition(":")
     if target == "events":
-        upcoming = await turn.uow.events.upcoming(seen_by, now=now, limit=1)
-        if not upcoming:
-            return t.gettext("There are no upcoming events for this group."), None
-        return event_card(t, upcoming[0], now), None
+        narrowed = await answers.events_answer(turn, seen_by, reading)
+        return narrowed or (await next_card(turn, t, seen_by), None)
     if target == "status":
         return status_card(t, programme), None
     if target == "contact":
@@ -76,19 +64,13 @@ async def _answer(
     if not number.isdecimal():
         return None
     if kind + ":" == FAQ:
-        entry = await turn.uow.faq.get(int(number))
-        if entry is None:
-            return None
-        question = show(t, entry.question, entry.default_language)
-        return f"<b>{question}</b>\n\n{show(t, entry.answer, entry.default_language)}", None
+        return await answers.faq_answer(turn, seen_by, int(number))
     if kind + ":" == EVENT:
-        event = await turn.uow.events.get(int(number))
-        if event is None or not turn.uow.events.visible(event, seen_by):
-            return None
-        return event_card(t, event, now), None
+        found = await answers.visible_event(turn, seen_by, int(number))
+        return answers.event_answer(turn, seen_by, found) if found else None
     if kind + ":" == PROGRAMME:
-        named = await turn.uow.programmes.get(int(number))
-        return (programme_passage(t, named, reading.verdict.part), None) if named else None
+        part = reading.verdict.part
+        return await answers.programme_answer(turn, seen_by, int(number), part)
     return None
 
 
