@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardButton
 
 from bot.access import viewer
-from bot.i18n import N_, Html, Translator, escape
+from bot.i18n import N_, Translator, escape
 from bot.localized import show
 from bot.replies import Keyboard
 from bot.turn import Turn
@@ -19,8 +19,8 @@ from handlers import help
 from handlers.events import events
 from handlers.menu import main_menu
 from handlers.programmes import programmes
+from handlers.questions import coordinators
 from handlers.shared.cards import (
-    escape_attr,
     event_card,
     event_line,
     figure_line,
@@ -44,7 +44,7 @@ async def builtin(turn: Turn, intent: str, reading: Reading | None) -> None:
     elif intent == "help":
         await help.show_help(turn)
     else:
-        await contact(turn)
+        await coordinators.contact(turn)
 
 
 async def small_talk(turn: Turn, intent: str) -> None:
@@ -220,34 +220,3 @@ def _span(turn: Turn, start: date, end: date | None, *, found: bool) -> str:
         return t.gettext(_ONE_DAY[which], date=t.date(start, "full"))
     last = t.date(end - timedelta(days=1), "medium")
     return t.gettext(_DAYS[which], start=t.date(start, "medium"), end=last)
-
-
-async def contact(turn: Turn) -> None:
-    """Who coordinates the partner's landscapes, with a link to write to them."""
-    partner = turn.partner
-    landscapes = {landscape.id for landscape in partner.landscapes} if partner else set()
-    coordinators = [
-        c
-        for c in await turn.uow.partners.coordinators_of(landscapes)
-        if c.telegram_id != turn.user.id
-    ]
-    t = turn.t
-    if not coordinators:
-        await turn.settle(
-            t.gettext(
-                "No coordinator is registered for your landscapes yet. Please ask an admin to "
-                "name one."
-            ),
-            main_menu(turn),
-        )
-        return
-    lines = [t.gettext("Your coordinators — tap a name to write to them:")]
-    for person in coordinators:
-        link = Html(f'<a href="tg://user?id={person.telegram_id}">{escape(person.name or "?")}</a>')
-        line = f"• {link}"
-        if person.organisation:
-            line += f" · {escape(person.organisation)}"
-        if person.username:
-            line += f" · @{escape_attr(person.username)}"
-        lines.append(line)
-    await turn.settle("\n".join(lines), main_menu(turn))

@@ -16,6 +16,7 @@ from bot.turn import Turn
 from bot.understanding import EVENT, FAQ, PROGRAMME, Reading
 from handlers.menu import main_menu
 from handlers.questions import answers as ask_answers
+from handlers.questions import coordinators
 from handlers.shared.cards import event_title, programme_name
 
 _GUESS_LABELS = {
@@ -117,7 +118,7 @@ async def _answer(turn: Turn, target: str, reading: Reading | None) -> bool:
 
 
 ROUTES: tuple[Route, ...] = (
-    Command("contact", ask_answers.contact, Level.PARTNER, N_("Write to your coordinator")),
+    Command("contact", coordinators.contact, Level.PARTNER, N_("Write to your coordinator")),
     Button("ask.pick", on_pick, Level.PARTNER),
     Button("ask.faq", on_faq, Level.PARTNER),
 )
