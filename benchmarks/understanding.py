@@ -59,11 +59,11 @@ ROOT = Path(__file__).parents[1]
 QUESTIONS = ROOT / "benchmarks" / "questions"
 EXAMPLE = ROOT / "bot" / "examples" / "content.toml"
 TODAY = date(2026, 12, 7)
-SPLITS = ("dev", "test", "second_writer_en", "cross_lingual", "third_writer")
+SPLITS = ("dev", "test", "second_writer_en", "cross_lingual", "third_writer", "fourth_writer")
 # FAQ entries written only in English, and questions about them in other languages: the entries
 # join the example content for every split; their questions are split by entry (see the file).
 CROSS_LINGUAL = QUESTIONS / "cross_lingual.toml"
-DEV = ("dev", "dev_more", "third_writer")  # the files tuned on
+DEV = ("dev", "dev_more", "third_writer", "fourth_writer")  # the files tuned on
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,10 @@ def load(split: str) -> list[Question]:
     """A split's questions; "dev" is every part tuned on, "cross_lingual" the test half of the
     questions about entries written only in English."""
     if split == "dev":
-        return [*(q for name in DEV for q in _read(name)), *_cross_lingual(dev=True)]
+        # Questions about an English-only entry whose questions are test stay out of dev.
+        tested = _english_only_slugs() - _english_only_in_dev()
+        tuned = (q for name in DEV for q in _read(name) if q.expect[0] not in tested)
+        return [*tuned, *_cross_lingual(dev=True)]
     if split == "cross_lingual":
         return _cross_lingual(dev=False)
     return _read(split)
@@ -102,9 +105,17 @@ def _read(name: str) -> list[Question]:
     return [Question(q["language"], q["text"], tuple(q["expect"]), q.get("window")) for q in raw]
 
 
+def _english_only_slugs() -> set[str]:
+    return {f"faq:{entry['slug']}" for entry in english_only_faq()}
+
+
+def _english_only_in_dev() -> set[str]:
+    """The English-only entries whose questions are dev: every other one, by slug."""
+    return set(sorted(_english_only_slugs())[::2])
+
+
 def _cross_lingual(*, dev: bool) -> list[Question]:
-    slugs = sorted(f"faq:{entry['slug']}" for entry in english_only_faq())
-    in_dev = set(slugs[::2])
+    in_dev = _english_only_in_dev()
     questions = _read("cross_lingual")
     near_misses = [q for q in questions if q.out_of_scope][0 if dev else 1 :: 2]
     return [

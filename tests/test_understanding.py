@@ -77,6 +77,9 @@ MONDAY = date(2026, 12, 7)
         ("ko", "2020년 12월 회의 내용", "month:12", date(2020, 12, 1), None),
         ("en", "anything on 30 february", "month:2", date(2027, 2, 1), None),  # no such day
         ("en", "meetings in december 2020", "month:12", date(2020, 12, 1), None),
+        ("km", "ខែ៣ មានជួបជុំអត់", "month:3", date(2027, 3, 1), None),  # a month by its number
+        ("ar", "في اجتماع شهر 3؟", "month:3", date(2027, 3, 1), None),
+        ("km", "s'aek mean meeting te bong", "tomorrow", date(2026, 12, 8), None),  # romanised
     ],
 )
 def test_the_time_a_question_narrows_to(

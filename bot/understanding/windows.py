@@ -44,6 +44,7 @@ SLIP_WORD_MIN_LETTERS = 4  # (shorter words are shorthand: "q", "pr", "ds")
 # an ordinal ending in English and French ("17th", "1er"); a year of this century or the last.
 _DAY = r"(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|eme)?"
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
+_MONTH_NUMBER = r"(?P<mm>1[0-2]|0?[1-9])(?!\d)"
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,10 @@ def _window(pattern: _Pattern, found: re.Match[str], today: date) -> Window:
     monday = today - timedelta(days=today.weekday())
     first = today.replace(day=1)
     following = _next_month(first)
-    if pattern.months:
-        return _dated(found, pattern.months[found.group("m")], today)
+    if pattern.name == "date":
+        groups = found.groupdict()
+        month = int(groups["mm"]) if groups.get("mm") else pattern.months[groups["m"]]
+        return _dated(found, month, today)
     match name:
         case "today":
             return Window(name, today, today + timedelta(days=1), words)
@@ -170,13 +173,15 @@ def _dated(found: re.Match[str], month: int, today: date) -> Window:
     """The window of a named date: its day (the next one to come) or its month of that year."""
     words, groups = found.group(0).strip(), found.groupdict()
     if groups.get("d"):
-        on = Dated(month, int(groups["d"]))
-        year = today.year
+        number = int(groups["d"])
         with contextlib.suppress(ValueError):  # 30 February is no day: the month, then
-            day = date(year, month, on.day or 1)
+            day = date(today.year, month, number)
             if day < today:
-                day = date(year + 1, month, on.day or 1)
-            return Window(f"date:{month}-{on.day}", day, day + timedelta(days=1), words, on)
+                day = date(today.year + 1, month, number)
+            on = Dated(month, number)
+            return Window(f"date:{month}-{number}", day, day + timedelta(days=1), words, on)
+        return Window(f"month:{month}", *_month_span(month, today), words)
+    if not groups.get("y"):  # a month by its number: "ខែ៣"
         return Window(f"month:{month}", *_month_span(month, today), words)
     on = Dated(month, year=int(groups["y"]))
     first = date(on.year or today.year, month, 1)
@@ -237,16 +242,17 @@ def _language_patterns(language: str, table: dict[str, Any]) -> Iterator[_Patter
 
 
 def _compile_date(template: str, months: dict[str, int]) -> _Pattern:
-    """A date's pattern from a template of `{d}` (day), `{y}` (year) and `{month}` (any of the
-    language's month names) between words ("{d} de {month}", "{y}년 {month}")."""
-    pieces = re.split(r"(\{d\}|\{y\}|\{month\})", template)
+    """A date's pattern from a template of `{d}` (day), `{y}` (year), `{month}` (any of the
+    language's month names) or `{mm}` (a month's number) between words ("{d} de {month}",
+    "{y}년 {month}", "ខែ{mm}")."""
+    pieces = re.split(r"(\{d\}|\{y\}|\{month\}|\{mm\})", template)
     literal = normalize(" ".join(p for p in pieces if not p.startswith("{")))
     glued = _main_script(literal + " ".join(months)) in GLUED_SCRIPTS
     names = "|".join(re.escape(n) for n in sorted(months, key=len, reverse=True))
     month = f"(?P<m>{names})"
     if _main_script(" ".join(months)) == "ARABIC":  # "بديسمبر 2020", "فدجنبر"
         month = f"[وف]?[بكل]?{month}"
-    holes = {"{d}": _DAY, "{y}": _YEAR, "{month}": month}
+    holes = {"{d}": _DAY, "{y}": _YEAR, "{month}": month, "{mm}": _MONTH_NUMBER}
     parts = [holes.get(p) or re.escape(normalize(p)) for p in pieces if p.strip()]
     if glued:
         parts = [part.replace(r"\ ", "") for part in parts]
