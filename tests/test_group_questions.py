@@ -92,7 +92,7 @@ async def test_a_week_with_no_meeting_says_so_in_the_group_and_gives_the_next(
     said = await cora.expect("Journée pépinière")
     await cora.reply(said.message_id, "y a-t-il une réunion la semaine prochaine ?")
     fr = bot.catalogs.translator("fr")
-    none_then = fr.gettext("There are no events for you from {start} to {end}.").split("{")[0]
+    none_then = fr.gettext("There are no events from {start} to {end}.").split("{")[0]
     answer = await cora.expect(none_then, within=10)
     assert fr.gettext("The next one:") in answer.text
     assert "Journée pépinière" in answer.text

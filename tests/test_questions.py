@@ -234,7 +234,7 @@ async def test_a_week_with_no_meeting_says_so_and_gives_the_next(bot: BotHarness
     await add_event(bot.db, "Nursery field day", starts_in=timedelta(days=30))
     user = bot.user(5232, "P", language_code="en")
     await user.send("Is there a meeting next week?")
-    reply = await user.expect("There are no events for you from")
+    reply = await user.expect("There are no events from")
     assert "The next one:" in reply.text
     assert "Nursery field day" in reply.text
     await user.press("🗓 When and where")

@@ -204,11 +204,11 @@ def _in_window(turn: Turn, event: Event, start: date, end: date | None) -> bool:
 
 # How a span reads: (a heading over its events, when there are none) for any time ahead, one
 # day, or several days.
-_ANY_TIME = (N_("<b>Upcoming events</b>"), N_("There are no upcoming events for you there."))
-_ONE_DAY = (N_("<b>Events on {date}</b>"), N_("There are no events for you on {date}."))
+_ANY_TIME = (N_("<b>Upcoming events</b>"), N_("There are no upcoming events there."))
+_ONE_DAY = (N_("<b>Events on {date}</b>"), N_("There are no events on {date}."))
 _DAYS = (
     N_("<b>Events from {start} to {end}</b>"),
-    N_("There are no events for you from {start} to {end}."),
+    N_("There are no events from {start} to {end}."),
 )
 
 
