@@ -86,6 +86,7 @@ class Inbox:
             update(InboundUpdate)
             .where(InboundUpdate.id == row_id, InboundUpdate.handled_at.is_(None))
             .values(handled_at=at)
+            .execution_options(synchronize_session=False)
         )
 
     async def record_failure(self, row_id: int) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Table, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reply
@@ -20,8 +20,23 @@ class Replies:
         self._session = session
 
     async def add(self, replies: Sequence[Reply]) -> None:
-        self._session.add_all(replies)
-        await self._session.flush()
+        """Store `replies` and give each its id. One plain insert rather than the session's
+        flush: the rows are sent and forgotten, never changed through the session."""
+        if not replies:
+            return
+        table = Reply.__table__
+        assert isinstance(table, Table)
+        params = [
+            {"chat_id": r.chat_id, "kind": r.kind, "body": r.body, "file_name": r.file_name,
+             "file_data": r.file_data, "claimed_by": r.claimed_by, "claimed_at": r.claimed_at,
+             "attempts": r.attempts or 0}
+            for r in replies
+        ]  # fmt: skip
+        connection = await self._session.connection()
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = (await connection.execute(statement, params)).scalars().all()
+        for reply, reply_id in zip(replies, ids, strict=True):
+            reply.id = reply_id
 
     async def claim_abandoned(
         self, owner: str, now: datetime, lease: timedelta, limit: int
@@ -66,4 +81,8 @@ class Replies:
     async def done(self, reply_ids: Collection[int]) -> None:
         """Forget replies sent (or given up on)."""
         if reply_ids:
-            await self._session.execute(delete(Reply).where(Reply.id.in_(reply_ids)))
+            await self._session.execute(
+                delete(Reply)
+                .where(Reply.id.in_(reply_ids))
+                .execution_options(synchronize_session=False)
+            )
