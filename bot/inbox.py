@@ -189,14 +189,16 @@ class Inbox:
         try:
             async with services.db.unit_of_work() as uow:
                 await uow.inbox.lock_chat(chat_id)
-                waiting = await uow.inbox.waiting(self.bot_id, chat_id, 2)
+                waiting = await uow.inbox.waiting(self.bot_id, chat_id, 2, bodies=False)
                 if not waiting:
                     return Found.NONE
                 row, found = waiting[0], Found.MORE if len(waiting) > 1 else Found.LAST
                 handling(update_id=row.update_id, chat_id=chat_id, route=None)
-                kind, arrived = update_type(row.body), row.received_at
                 update = self._parsed.pop(row.update_id, None)
-                taken = (row.id, update or Update.de_json(row.body, self.bot))
+                if update is None:  # received by another process, or before a restart
+                    update = Update.de_json(await uow.inbox.body(row.id), self.bot)
+                kind, arrived = update_type(update), row.received_at
+                taken = (row.id, update)
                 turn = await self.pipeline.handle(taken[1], self.bot, uow)
                 await uow.inbox.mark_handled(row.id, services.clock())
                 rows = await self._store_replies(turn)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from storage.models import InboundUpdate
 from storage.upserts import insert
@@ -67,8 +68,11 @@ class Inbox:
         first = await self.waiting(bot_id, chat_id, 1)
         return first[0] if first else None
 
-    async def waiting(self, bot_id: int, chat_id: int, limit: int) -> Sequence[InboundUpdate]:
-        """The chat's earliest `limit` updates not handled yet, in order."""
+    async def waiting(
+        self, bot_id: int, chat_id: int, limit: int, *, bodies: bool = True
+    ) -> Sequence[InboundUpdate]:
+        """The chat's earliest `limit` updates not handled yet, in order; without `bodies`,
+        reading a row's body raises (see `body`)."""
         query = (
             select(InboundUpdate)
             .where(
@@ -79,7 +83,15 @@ class Inbox:
             .order_by(InboundUpdate.update_id)
             .limit(limit)
         )
+        if not bodies:
+            query = query.options(defer(InboundUpdate.body, raiseload=True))
         return (await self._session.scalars(query)).all()
+
+    async def body(self, row_id: int) -> dict[str, Any]:
+        body = await self._session.scalar(
+            select(InboundUpdate.body).where(InboundUpdate.id == row_id)
+        )
+        return body or {}
 
     async def mark_handled(self, row_id: int, at: datetime) -> None:
         await self._session.execute(

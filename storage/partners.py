@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from storage.models import (
     Landscape,
@@ -27,9 +27,9 @@ class Partners:
         query = (
             select(Partner)
             .where(Partner.telegram_id == telegram_id)
-            .options(selectinload(Partner.landscapes))
+            .options(joinedload(Partner.landscapes))  # one statement, not two: every turn
         )
-        return (await self._session.scalars(query)).one_or_none()
+        return (await self._session.scalars(query)).unique().one_or_none()
 
     async def by_username(self, username: str) -> Partner | None:
         query = select(Partner).where(Partner.username == username.lstrip("@").lower())
