@@ -47,6 +47,7 @@ BACKOFF = (0.5, 1, 2, 5, 10, 30)  # seconds between tries while the database is 
 # any process takes it over. Taking over early is safe (the chat lock and the handled mark
 # make it a no-op); this only saves work.
 STALE = timedelta(seconds=5)
+PARSED_KEPT = 1000  # updates kept parsed while they wait (those beyond are parsed again)
 
 
 class Found(enum.Enum):
@@ -72,14 +73,34 @@ class Inbox:
         flood = services.settings.flood
         self.flood = FloodGate(flood.burst, flood.per_second)
         self._told_to_wait: set[int] = set()  # chats told about their flood, until it drains
+        # Updates as parsed on arrival, by update id, so handling them parses nothing again;
+        # one handled elsewhere (another replica, after a restart) is parsed from its row.
+        self._parsed: dict[int, Update] = {}
 
-    async def receive(self, bodies: Sequence[dict[str, Any]]) -> None:
-        """Store raw updates in one commit (raising if the database cannot take them, so they
-        are not acknowledged), then start handling them."""
-        arrivals = [Arrival(int(body["update_id"]), chat_of(body), body) for body in bodies]
+    async def receive(self, updates: Sequence[Update | dict[str, Any]]) -> None:
+        """Store updates (parsed, as polling gets them, or raw, as a webhook does) in one
+        commit, raising if the database cannot take them, so they are not acknowledged; then
+        start handling them."""
+        arrivals = []
+        for given in updates:
+            if isinstance(given, Update):
+                update, body = given, given.to_dict()
+            else:
+                update, body = Update.de_json(given, self.bot), given
+            arrivals.append(Arrival(update.update_id, chat_of(update), body))
+            self._parsed[update.update_id] = update
+        while len(self._parsed) > PARSED_KEPT:
+            del self._parsed[next(iter(self._parsed))]
         db = self.services.db
-        async with db.priority.foreground(), db.unit_of_work() as uow:
-            await uow.inbox.add(self.bot_id, arrivals, self.services.clock())
+        sent = self.replies.take_done()  # forgotten in the same commit, saving one
+        try:
+            async with db.priority.foreground(), db.unit_of_work() as uow:
+                await uow.inbox.add(self.bot_id, arrivals, self.services.clock())
+                await uow.replies.done(sent.ids)
+        except BaseException:
+            self.replies.not_recorded(sent)
+            raise
+        self.replies.recorded(sent)
         for arrival in arrivals:
             self.schedule(arrival.chat_id)
 
@@ -107,6 +128,7 @@ class Inbox:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        await self.replies.close()
 
     async def _drain(self, chat_id: int) -> None:
         tries = 0
@@ -167,13 +189,16 @@ class Inbox:
         try:
             async with services.db.unit_of_work() as uow:
                 await uow.inbox.lock_chat(chat_id)
-                waiting = await uow.inbox.waiting(self.bot_id, chat_id, 2)
+                waiting = await uow.inbox.waiting(self.bot_id, chat_id, 2, bodies=False)
                 if not waiting:
                     return Found.NONE
                 row, found = waiting[0], Found.MORE if len(waiting) > 1 else Found.LAST
                 handling(update_id=row.update_id, chat_id=chat_id, route=None)
-                kind, arrived = update_type(row.body), row.received_at
-                taken = (row.id, Update.de_json(row.body, self.bot))
+                update = self._parsed.pop(row.update_id, None)
+                if update is None:  # received by another process, or before a restart
+                    update = Update.de_json(await uow.inbox.body(row.id), self.bot)
+                kind, arrived = update_type(update), row.received_at
+                taken = (row.id, update)
                 turn = await self.pipeline.handle(taken[1], self.bot, uow)
                 await uow.inbox.mark_handled(row.id, services.clock())
                 rows = await self._store_replies(turn)
@@ -254,9 +279,8 @@ def bot_id(token: str) -> int:
     return int(token.split(":", 1)[0])
 
 
-def chat_of(body: dict[str, Any]) -> int:
+def chat_of(update: Update) -> int:
     """The chat an update belongs to (the user's id when it has no chat; 0 when neither)."""
-    update = Update.de_json(body, None)
     if update.effective_chat is not None:
         return update.effective_chat.id
     if update.effective_user is not None:

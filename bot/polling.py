@@ -29,7 +29,7 @@ async def poll(bot: Bot, inbox: Inbox, *, hold: int = LONG_POLL) -> None:
                 offset=offset, timeout=hold, allowed_updates=Update.ALL_TYPES
             )
             if updates:
-                await inbox.receive([update.to_dict() for update in updates])
+                await inbox.receive(updates)
                 offset = updates[-1].update_id + 1
             trouble = 0
         except TimedOut:

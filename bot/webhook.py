@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from sqlalchemy import text
+from telegram import Update
 
 from bot.inbox import Inbox, chat_of, is_outage
 from bot.services import Services
@@ -73,7 +74,7 @@ def _looks_like_update(body: object) -> bool:
     if not 0 <= update_id < MAX_UPDATE_ID:
         return False
     try:
-        chat_of(body)
+        chat_of(Update.de_json(body, None))
     except (ValueError, TypeError, KeyError, AttributeError):
         return False
     return True

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.priority import ForegroundFirst
+from storage.sqlite_driver import lean_aiosqlite
 from storage.uow import UnitOfWork
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -46,6 +47,8 @@ class Database:
         options: dict[str, Any] = {"echo": echo}
         if not self.is_sqlite:
             options.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        elif make_url(url).get_driver_name() == "aiosqlite":
+            options["module"] = lean_aiosqlite()
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Select, Table, Update, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from storage.models import InboundUpdate
 from storage.upserts import insert
@@ -36,6 +39,12 @@ class Inbox:
         """Store updates not stored yet (a redelivery is ignored); returns how many were new."""
         if not arrivals:
             return 0
+        if len(arrivals) == 1:  # as most polls and every webhook call bring
+            a = arrivals[0]
+            row = {"bot_id": bot_id, "update_id": a.update_id, "chat_id": a.chat_id,
+                   "body": a.body, "received_at": now, "failures": 0}  # fmt: skip
+            result = await self._session.execute(_add_one(self._postgres), row)
+            return max(getattr(result, "rowcount", 0), 0)
         statement = insert(self._session, InboundUpdate).values(
             [
                 {
@@ -67,26 +76,22 @@ class Inbox:
         first = await self.waiting(bot_id, chat_id, 1)
         return first[0] if first else None
 
-    async def waiting(self, bot_id: int, chat_id: int, limit: int) -> Sequence[InboundUpdate]:
-        """The chat's earliest `limit` updates not handled yet, in order."""
-        query = (
-            select(InboundUpdate)
-            .where(
-                InboundUpdate.bot_id == bot_id,
-                InboundUpdate.chat_id == chat_id,
-                InboundUpdate.handled_at.is_(None),
-            )
-            .order_by(InboundUpdate.update_id)
-            .limit(limit)
+    async def waiting(
+        self, bot_id: int, chat_id: int, limit: int, *, bodies: bool = True
+    ) -> Sequence[InboundUpdate]:
+        """The chat's earliest `limit` updates not handled yet, in order; without `bodies`,
+        reading a row's body raises (see `body`)."""
+        where = {"bot_id": bot_id, "chat_id": chat_id, "limit": limit}
+        return (await self._session.scalars(_waiting(bodies), where)).all()
+
+    async def body(self, row_id: int) -> dict[str, Any]:
+        body = await self._session.scalar(
+            select(InboundUpdate.body).where(InboundUpdate.id == row_id)
         )
-        return (await self._session.scalars(query)).all()
+        return body or {}
 
     async def mark_handled(self, row_id: int, at: datetime) -> None:
-        await self._session.execute(
-            update(InboundUpdate)
-            .where(InboundUpdate.id == row_id, InboundUpdate.handled_at.is_(None))
-            .values(handled_at=at)
-        )
+        await self._session.execute(_mark_handled(), {"row_id": row_id, "at": at})
 
     async def record_failure(self, row_id: int) -> int:
         """Count a handler error against the update; returns how many it has had."""
@@ -121,3 +126,40 @@ class Inbox:
             delete(InboundUpdate).where(InboundUpdate.handled_at < handled_before)
         )
         return max(getattr(result, "rowcount", 0), 0)
+
+
+# The statements every update runs, built once (building one costs more than running it) and
+# given their values when run; plain statements on the table, without the ORM's bookkeeping.
+@cache
+def _add_one(postgres: bool) -> postgresql.Insert | sqlite.Insert:
+    table = InboundUpdate.__table__
+    assert isinstance(table, Table)
+    return (postgresql.insert if postgres else sqlite.insert)(table).on_conflict_do_nothing()
+
+
+@cache
+def _waiting(bodies: bool) -> Select[InboundUpdate]:
+    query = (
+        select(InboundUpdate)
+        .where(
+            InboundUpdate.bot_id == bindparam("bot_id"),
+            InboundUpdate.chat_id == bindparam("chat_id"),
+            InboundUpdate.handled_at.is_(None),
+        )
+        .order_by(InboundUpdate.update_id)
+        .limit(bindparam("limit"))
+    )
+    if not bodies:
+        query = query.options(defer(InboundUpdate.body, raiseload=True))
+    return query
+
+
+@cache
+def _mark_handled() -> Update:
+    table = InboundUpdate.__table__
+    assert isinstance(table, Table)
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.handled_at.is_(None))
+        .values(handled_at=bindparam("at"))
+    )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date
+from functools import cache
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from storage.models import (
     Landscape,
@@ -24,12 +25,12 @@ class Partners:
         self._session = session
 
     async def by_telegram_id(self, telegram_id: int) -> Partner | None:
-        query = (
-            select(Partner)
-            .where(Partner.telegram_id == telegram_id)
-            .options(selectinload(Partner.landscapes))
+        query = _by_telegram_id()
+        return (
+            (await self._session.scalars(query, {"telegram_id": telegram_id}))
+            .unique()
+            .one_or_none()
         )
-        return (await self._session.scalars(query)).one_or_none()
 
     async def by_username(self, username: str) -> Partner | None:
         query = select(Partner).where(Partner.username == username.lstrip("@").lower())
@@ -142,3 +143,14 @@ class Partners:
         await self._session.execute(
             delete(PartnerLandscape).where(PartnerLandscape.partner_id == partner.id)
         )
+
+
+@cache
+def _by_telegram_id() -> Select[Partner]:
+    """Every turn loads its partner: the statement is built once, the landscapes joined (one
+    statement, not two)."""
+    return (
+        select(Partner)
+        .where(Partner.telegram_id == bindparam("telegram_id"))
+        .options(joinedload(Partner.landscapes))
+    )

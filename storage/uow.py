@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import AuditLog
@@ -27,25 +29,87 @@ from storage.rsvps import Rsvps
 
 
 class UnitOfWork:
+    """The repositories are made when first used: a turn touches a few of them."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.partners = Partners(session)
-        self.places = Places(session)
-        self.programmes = Programmes(session)
-        self.events = Events(session)
-        self.faq = FaqEntries(session)
-        self.questions = Questions(session)
-        self.invites = Invites(session)
-        self.audit = AuditLog(session)
-        self.conversations = Conversations(session)
-        self.inbox = Inbox(session)
-        self.erasure = Erasure(session)
-        self.replies = Replies(session)
-        self.deliveries = Deliveries(session)
-        self.checkin_export = CheckinExport(session)
-        self.checkins = Checkins(session)
-        self.checkin_stats = CheckinStats(session)
-        self.checkin_reviews = CheckinReviews(session)
-        self.broadcasts = Broadcasts(session)
-        self.rsvps = Rsvps(session)
-        self.linked_chats = LinkedChats(session)
+
+    @cached_property
+    def partners(self) -> Partners:
+        return Partners(self.session)
+
+    @cached_property
+    def places(self) -> Places:
+        return Places(self.session)
+
+    @cached_property
+    def programmes(self) -> Programmes:
+        return Programmes(self.session)
+
+    @cached_property
+    def events(self) -> Events:
+        return Events(self.session)
+
+    @cached_property
+    def faq(self) -> FaqEntries:
+        return FaqEntries(self.session)
+
+    @cached_property
+    def questions(self) -> Questions:
+        return Questions(self.session)
+
+    @cached_property
+    def invites(self) -> Invites:
+        return Invites(self.session)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.session)
+
+    @cached_property
+    def conversations(self) -> Conversations:
+        return Conversations(self.session)
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        return Inbox(self.session)
+
+    @cached_property
+    def erasure(self) -> Erasure:
+        return Erasure(self.session)
+
+    @cached_property
+    def replies(self) -> Replies:
+        return Replies(self.session)
+
+    @cached_property
+    def deliveries(self) -> Deliveries:
+        return Deliveries(self.session)
+
+    @cached_property
+    def checkin_export(self) -> CheckinExport:
+        return CheckinExport(self.session)
+
+    @cached_property
+    def checkins(self) -> Checkins:
+        return Checkins(self.session)
+
+    @cached_property
+    def checkin_stats(self) -> CheckinStats:
+        return CheckinStats(self.session)
+
+    @cached_property
+    def checkin_reviews(self) -> CheckinReviews:
+        return CheckinReviews(self.session)
+
+    @cached_property
+    def broadcasts(self) -> Broadcasts:
+        return Broadcasts(self.session)
+
+    @cached_property
+    def rsvps(self) -> Rsvps:
+        return Rsvps(self.session)
+
+    @cached_property
+    def linked_chats(self) -> LinkedChats:
+        return LinkedChats(self.session)

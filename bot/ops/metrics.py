@@ -84,9 +84,15 @@ class Metrics:
         self.updates.labels(update_type(body), outcome).inc()
 
 
-def update_type(body: dict[str, Any]) -> str:
-    """The update's kind (message, callback_query, ...); only Telegram's names become labels."""
-    for key in body:
+def update_type(update: dict[str, Any] | Update) -> str:
+    """The update's kind (message, callback_query, ...), from its raw or parsed form; only
+    Telegram's names become labels."""
+    if isinstance(update, Update):
+        for key in Update.ALL_TYPES:
+            if getattr(update, key, None) is not None:
+                return key
+        return "other"
+    for key in update:
         if key in UPDATE_TYPES:
             return key
     return "other"
