@@ -16,7 +16,7 @@ from bot.callbacks import CallbackCodec, codec_key
 from bot.delivery.limits import Limits
 from bot.delivery.reply_limiter import ReplyLimiter
 from bot.i18n import Catalogs
-from bot.inbox import CONCURRENT_CHATS, Inbox
+from bot.inbox import Inbox
 from bot.menus import publish_defaults, publish_for
 from bot.pipeline import Pipeline
 from bot.ptb import App, Context, Job
@@ -84,8 +84,7 @@ def build_application(services: Services, limits: Limits) -> App:
 
 def build_inbox(services: Services, bot: Bot, owner: str) -> Inbox:
     pipeline = Pipeline(services, handlers.routes(), handlers.fallbacks())
-    replies = ReplySender(services, bot, owner, unrecorded=CONCURRENT_CHATS)
-    return Inbox(services, bot, pipeline, replies)
+    return Inbox(services, bot, pipeline, ReplySender(services, bot, owner))
 
 
 async def on_start(application: App, services: Services, inbox: Inbox) -> None:

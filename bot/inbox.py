@@ -92,15 +92,8 @@ class Inbox:
         while len(self._parsed) > PARSED_KEPT:
             del self._parsed[next(iter(self._parsed))]
         db = self.services.db
-        sent = self.replies.take_done()  # forgotten in the same commit, saving one
-        try:
-            async with db.priority.foreground(), db.unit_of_work() as uow:
-                await uow.inbox.add(self.bot_id, arrivals, self.services.clock())
-                await uow.replies.done(sent.ids)
-        except BaseException:
-            self.replies.not_recorded(sent)
-            raise
-        self.replies.recorded(sent)
+        async with db.priority.foreground(), db.unit_of_work() as uow:
+            await uow.inbox.add(self.bot_id, arrivals, self.services.clock())
         for arrival in arrivals:
             self.schedule(arrival.chat_id)
 
@@ -128,7 +121,6 @@ class Inbox:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        await self.replies.close()
 
     async def _drain(self, chat_id: int) -> None:
         tries = 0

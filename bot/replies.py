@@ -1,15 +1,14 @@
 """Replies that survive a crash.
 
 A handler's replies become `Reply` rows in the unit of work that changes the state they report;
-once it commits, the process that handled the update sends them in order and deletes them
-(with the next update's arrival, or a moment later: `ReplySender`). If it dies in between, any
-process sends them (at once when the process is gone, see `storage.presence`): a crash can
-repeat the replies of the last `UNRECORDED` deliveries not yet deleted, never lose one.
+once it commits, the process that handled the update sends them in order and marks them sent.
+If it dies in between, any process sends them (at once when the process is gone, see
+`storage.presence`): a crash can repeat the replies of the updates being answered at that
+moment, never lose one.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,11 +38,6 @@ MAX_ATTEMPTS = 5  # a reply that met a network error this often is given up
 # sends them itself (it may be stuck on a network error; a dead process's are taken at once).
 LEASE = timedelta(seconds=20)
 SWEEP_LIMIT = 200
-# Deliveries whose sent rows may wait to be deleted together (the inbox's concurrent chats:
-# a crash repeats no more than when each turn deleted its own), and how long they wait for
-# the next update's transaction to take them before they are deleted on their own.
-UNRECORDED = 16
-LINGER = 0.1  # seconds
 
 
 @dataclass(frozen=True)
@@ -101,111 +95,32 @@ def reply_rows(
 
 
 class ReplySender:
-    """Sends reply rows and forgets those done with. Forgetting is batched: the rows sent by
-    up to `unrecorded` deliveries wait in memory to be deleted together, by the next update's
-    arrival (`take_done`, in the transaction that stores it) or else by a flush a moment
-    later. So a crash repeats at most the replies of `unrecorded` deliveries, as it repeated
-    those of the turns in flight, and a quiet bot deletes each turn's rows within `LINGER`."""
-
-    def __init__(
-        self, services: Services, bot: Bot, owner: str, *, unrecorded: int = UNRECORDED
-    ) -> None:
+    def __init__(self, services: Services, bot: Bot, owner: str) -> None:
         self.services = services
         self.bot = bot
         self.owner = owner
-        self._permits = asyncio.Semaphore(unrecorded)
-        self._done: list[list[int]] = []  # the row ids of each delivery sent, not deleted
-        self._flusher: asyncio.Task[None] | None = None
-        self._timer: asyncio.TimerHandle | None = None
-        self._failures = 0
 
     async def deliver(self, rows: Sequence[Reply], *, record: bool = True) -> None:
         """Send `rows` in order; with `record`, forget those done with. A network error stops
         the chat's remaining rows, so they go out later in the same order."""
-        if record and rows:
-            if self._permits.locked():
-                self._flush_now()
-            await self._permits.acquire()
         done: list[int] = []
         stopped: set[int] = set()
-        try:
-            for row in rows:
-                if row.chat_id in stopped:
-                    continue
-                try:
-                    await self._send(row)
+        for row in rows:
+            if row.chat_id in stopped:
+                continue
+            try:
+                await self._send(row)
+                done.append(row.id)
+            except (NetworkError, RetryAfter) as error:
+                if row.attempts >= MAX_ATTEMPTS:
+                    log.error("gave up a reply to chat %s: %s", row.chat_id, error)
                     done.append(row.id)
-                except (NetworkError, RetryAfter) as error:
-                    if row.attempts >= MAX_ATTEMPTS:
-                        log.error("gave up a reply to chat %s: %s", row.chat_id, error)
-                        done.append(row.id)
-                        continue
-                    log.warning("reply to chat %s not sent yet: %s", row.chat_id, error)
-                    stopped.add(row.chat_id)
-        finally:
-            if record and rows:
-                if done:
-                    self._done.append(done)
-                    self._flush_soon()
-                else:
-                    self._permits.release()
-
-    def take_done(self) -> Taken:
-        """The rows sent and not deleted yet, for a transaction that deletes them; call
-        `recorded` once it commits, `not_recorded` if it does not."""
-        batches, self._done = self._done, []
-        return Taken(batches)
-
-    def recorded(self, taken: Taken) -> None:
-        for _ in taken.batches:
-            self._permits.release()
-
-    def not_recorded(self, taken: Taken) -> None:
-        self._done[:0] = taken.batches
-        if self._done:
-            self._flush_soon()
-
-    async def flush(self) -> None:
-        """Delete the rows sent so far."""
-        taken = self.take_done()
-        if not taken.batches:
-            return
-        try:
+                    continue
+                log.warning("reply to chat %s not sent yet: %s", row.chat_id, error)
+                stopped.add(row.chat_id)
+        if record and done:
             async with self.services.db.unit_of_work() as uow:
-                await uow.replies.done(taken.ids)
-        except BaseException:
-            self.not_recorded(taken)
-            raise
-        self.recorded(taken)
-
-    async def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self._flusher is not None:
-            await asyncio.gather(self._flusher, return_exceptions=True)
-        await self.flush()
-
-    def _flush_soon(self) -> None:
-        if self._timer is None:
-            delay = min(LINGER * 2**self._failures, 10)
-            self._timer = asyncio.get_running_loop().call_later(delay, self._flush_now)
-
-    def _flush_now(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()  # when called before its time: deliveries wait for permits
-            self._timer = None
-        if self._done and (self._flusher is None or self._flusher.done()):
-            self._flusher = asyncio.create_task(self._flush(), name="replies-flush")
-
-    async def _flush(self) -> None:
-        try:
-            await self.flush()
-            self._failures = 0
-        except Exception as error:  # an outage: the rows wait, their permits held
-            self._failures += 1
-            log.warning("could not forget sent replies yet: %s", error)
-            self._flush_soon()
+                await uow.replies.done(done)
 
     async def sweep(self, lease: timedelta = LEASE) -> int:
         """Send the replies a process that is gone left unsent, or whose claim lapsed;
@@ -265,17 +180,6 @@ class ReplySender:
             # ChatMigrated: the group became a supergroup meanwhile; the reply is given up,
             # as the group's next command is answered at its new id.
             log.error("Telegram refused a reply to chat %s: %s", row.chat_id, error)
-
-
-@dataclass(frozen=True)
-class Taken:
-    """Sent rows taken to be deleted: one list of ids a delivery (each holds a permit)."""
-
-    batches: list[list[int]]
-
-    @property
-    def ids(self) -> list[int]:
-        return [row_id for batch in self.batches for row_id in batch]
 
 
 def _quoting(body: dict[str, Any]) -> ReplyParameters | None:
