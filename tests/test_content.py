@@ -94,6 +94,31 @@ async def test_an_export_imports_back_to_the_same_content(
     assert read_content(first.encode(), "export").checkin_templates[0].questions[1].parts
 
 
+async def test_aliases_are_imported_per_language_and_exported_back(
+    database: Database, tmp_path: Path
+) -> None:
+    """A plain list is in the default language; a name given twice is kept once."""
+    data = (
+        b'[[programmes]]\nslug = "flrm"\ndefault_language = "fr"\nname = "M\xc3\xa9canisme"\n'
+        + 'aliases = [" le Mécanisme ", "le Mécanisme", "le mécanisme de la FAO"]\n'.encode()
+        + b'[[programmes]]\nslug = "lpa"\nname = "LPA"\n'
+        + 'aliases = { en = ["the Asia partnership"], ko = ["아시아 파트너십"] }\n'.encode()
+    )
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content(data, "file"))
+        flrm, lpa = await uow.programmes.by_slug("flrm"), await uow.programmes.by_slug("lpa")
+        exported = await export_content(uow)
+    assert flrm is not None
+    assert lpa is not None
+    assert flrm.aliases == {"fr": ["le Mécanisme", "le mécanisme de la FAO"]}
+    assert lpa.aliases == {"en": ["the Asia partnership"], "ko": ["아시아 파트너십"]}
+    again = read_content(exported.encode(), "export")
+    assert [entry.aliases for entry in again.programmes] == [
+        {"fr": ["le Mécanisme", "le mécanisme de la FAO"]},
+        {"en": ["the Asia partnership"], "ko": ["아시아 파트너십"]},
+    ]
+
+
 async def test_a_moved_event_is_resequenced(database: Database) -> None:
     await _load_example(database)
     for starts, ends in (
@@ -122,6 +147,30 @@ async def test_a_moved_event_is_resequenced(database: Database) -> None:
             b'[[landscapes]]\nslug = "y"\nprogramme = "flrm"\nname = "Y"\ncountry = "QQ"\n'
             b'timezone = "Asia/Phnom_Penh"\n',
             "landscapes[0] (y).country:",
+        ),
+        (
+            'programmes = [{ slug = "p", name = "P", aliases = { xx = ["Mécanisme"] } }]'.encode(),
+            "programmes[0] (p).aliases.xx: expected one of en, fr, es, ar, km, ko",
+        ),
+        (
+            b'programmes = [{ slug = "p", name = "P", aliases = { en = "the Mechanism" } }]',
+            "programmes[0] (p).aliases.en: Input should be a valid list",
+        ),
+        (
+            b'programmes = [{ slug = "p", name = "P", aliases = { en = ["M"] } }]',
+            "programmes[0] (p).aliases.en[0]: String should have at least 3 characters",
+        ),
+        (
+            b'programmes = [{ slug = "p", name = "P", aliases = { en = ["'
+            + b"x" * 101
+            + b'"] } }]',
+            "programmes[0] (p).aliases.en[0]: String should have at most 100 characters",
+        ),
+        (
+            b'programmes = [{ slug = "p", name = "P", aliases = { en = ["'
+            + b'", "'.join(b"alias %d" % n for n in range(11))
+            + b'"] } }]',
+            "programmes[0] (p).aliases.en: List should have at most 10 items",
         ),
         (b"[[events]\n", "not valid TOML"),
         (b'[[unknown]]\nslug = "x"\n', "unknown: Extra inputs are not permitted"),

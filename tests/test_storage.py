@@ -29,7 +29,7 @@ async def test_migrations_build_every_table_on_an_empty_database(database: Datab
             "programme_figure", "question", "checkin_template", "checkin_question", "checkin",
             "checkin_answer", "batch", "delivery", "rsvp", "broadcast",
             "broadcast_ack", "linked_chat"} <= tables  # fmt: skip
-    assert version == "0011"
+    assert version == "0012"
     await database.upgrade()  # applying again is a no-op
 
 
@@ -57,6 +57,32 @@ async def test_programme_names_survive_the_move_to_per_language_texts(database: 
         await connection.run_sync(downgrade)
         name = (await connection.execute(text("SELECT name FROM programme"))).scalar()
     assert name == "Mécanisme FLRM"
+
+
+async def test_programmes_stored_before_aliases_have_none(database: Database) -> None:
+    """0012 gives programmes already stored an empty table of aliases, and drops it on
+    downgrade."""
+
+    def downgrade(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), "0011")
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(downgrade)
+        await connection.execute(
+            text("INSERT INTO programme (slug, name, default_language) VALUES ('flrm', '{}', 'en')")
+        )
+    await database.upgrade()
+    async with database.unit_of_work() as uow:
+        programme = await uow.programmes.by_slug("flrm")
+        assert programme is not None
+        assert programme.aliases == {}
+        programme.aliases = {"en": ["the Mechanism"]}
+    async with database.engine.begin() as connection:
+        await connection.run_sync(downgrade)
+        columns = await connection.run_sync(
+            lambda c: {column["name"] for column in inspect(c).get_columns("programme")}
+        )
+    assert "aliases" not in columns
 
 
 def _arrival(update_id: int, chat_id: int) -> Arrival:

@@ -14,7 +14,7 @@ from bot.intents import OUT_OF_SCOPE, builtin_phrases
 from bot.settings import SHIPPED_LANGUAGES, ConfigError, Settings, load_settings
 from bot.understanding import EVENT, FAQ, Reading, Understanding
 from bot.understanding.clusters import group
-from bot.understanding.corpus import PROGRAMME_PARTS, asking_phrases
+from bot.understanding.corpus import PROGRAMME_PARTS, asking_phrases, programme_texts
 from bot.understanding.embedding import load_embedder
 from bot.understanding.index import _closer
 from bot.understanding.names import Named, Names
@@ -254,6 +254,41 @@ def test_a_name_is_found_with_what_is_glued_to_it(text: str, landscapes: set[int
     assert (found.programmes, found.landscapes) == ({1}, landscapes)
 
 
+_ALIASED = Programme(
+    id=1,
+    slug="flrm",
+    name={"en": "Forest and Landscape Restoration Mechanism (FLRM)"},
+    aliases={
+        "en": ["the Mechanism"],
+        "ar": ["الآلية"],
+        "ko": ["산림청 지원 사업"],
+        "km": ["យន្តការ"],
+    },
+    landscapes=[],
+)
+_LPA = Programme(
+    id=2, slug="lpa", name={"en": "Landscape Partnership Asia"},
+    aliases={"en": ["the Asia partnership"], "ko": ["아시아 파트너십"]}, landscapes=[],
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "programmes"),
+    [
+        ("how is the Mechanism going?", {1}),
+        ("الآلية وين وصلت", {1}),
+        ("شو صار بالآلية", {1}),  # ب glued in front, as to a name
+        ("산림청 지원 사업은 어떻게 되고 있어요?", {1}),  # a Korean particle after it
+        ("យន្តការទៅដល់ណាហើយ", {1}),  # Khmer, written without spaces
+        ("what's new with the Asia partnership", {2}),
+        ("아시아 파트너십이 뭐예요", {2}),
+        ("the Mechanism and the Asia partnership", {1, 2}),
+    ],
+)
+def test_an_alias_names_its_programme(text: str, programmes: set[int]) -> None:
+    assert Names([_ALIASED, _LPA]).find(text).programmes == programmes
+
+
 @pytest.mark.parametrize("text", ["FLRMS progress", "المغربية", "the xflrm"])
 def test_a_name_inside_a_longer_word_is_no_name(text: str) -> None:
     assert Names([_FLRM]).find(text).programmes == frozenset()
@@ -299,6 +334,21 @@ def test_every_language_asks_about_each_part_of_a_programme() -> None:
         assert set(parts) == set(PROGRAMME_PARTS)
         for part, phrases in parts.items():  # a figure is asked about by its label
             assert all(("{label}" if part == "figure" else "{name}") in p for p in phrases)
+
+
+def test_a_programme_is_asked_about_by_its_aliases_in_their_own_language() -> None:
+    flrm = Programme(
+        id=1, slug="flrm", name={"en": "Mechanism (FLRM)"}, summary={}, status={}, phase={},
+        funder={}, figures=[], countries=[],
+        aliases={"en": ["the Mechanism"], "fr": ["le Mécanisme"], "ko": ["산림청 지원 사업"]},
+    )  # fmt: skip
+    asking = {(t.language, t.text) for t in programme_texts(flrm) if t.role == "query"}
+    assert ("en", "how is the Mechanism going") in asking
+    assert ("en", "how is FLRM going") in asking
+    assert ("fr", "ou en est le Mécanisme") in asking
+    assert ("fr", "avancement du Mécanisme") in asking  # not "du le Mécanisme"
+    assert ("ko", "산림청 지원 사업 근황") in asking
+    assert not any("Mechanism" in text for language, text in asking if language != "en")
 
 
 def test_the_part_shown_is_the_one_the_question_came_closest_to() -> None:

@@ -59,6 +59,7 @@ def _programme(programme: Programme) -> dict[str, Any]:
             "slug": programme.slug,
             "default_language": programme.default_language,
             "name": _texts(programme.name),
+            "aliases": _texts(programme.aliases),
             "summary": _texts(programme.summary),
             "phase": _texts(programme.phase),
             "funder": _texts(programme.funder),

@@ -253,6 +253,11 @@ def _programme(check: _Check, index: int, entry: ProgrammeEntry) -> tuple[str, d
         funder=entry.funder,
         status=entry.status,
     )
+    fields["aliases"] = {
+        default if language == DEFAULT else language: list(dict.fromkeys(names))
+        for language, names in entry.aliases.items()
+        if names
+    }
     if entry.starts and entry.ends and entry.ends < entry.starts:
         check.problems.append(f"{where}.ends: is before starts")
     figures = []

@@ -68,7 +68,9 @@ def _describe(raw: dict[str, Any], loc: tuple[int | str, ...], message: str) -> 
                 where += f" ({_name_of(node)})"
             continue
         # Pydantic names the union member it tried ("str", "dict[...]"); readers need the field.
-        if step.startswith(("dict[", "str", "constrained")):
+        if step == "[key]" or step.startswith(
+            ("dict[", "str", "constrained", "function-after[", "literal[")
+        ):
             continue
         where += f".{step}" if where else step
         node = node.get(step) if isinstance(node, dict) else None

@@ -40,6 +40,11 @@ def _as_table(value: object) -> object:
     return {DEFAULT: value} if isinstance(value, str) else value
 
 
+def _as_lists(value: object) -> object:
+    """Several texts per language: a plain list is in the entry's default language."""
+    return {DEFAULT: value} if isinstance(value, list) else value
+
+
 Language = ShippedLanguage | Literal[""]
 Text40 = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX)
@@ -56,6 +61,13 @@ Paragraph = Annotated[dict[Language, Text1000], BeforeValidator(_as_table)]
 Status = Annotated[dict[Language, Text2000], BeforeValidator(_as_table)]
 Answer = Annotated[dict[Language, Text3000], BeforeValidator(_as_table)]
 Trigger = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
+# Another name of a programme; shorter ones would turn up inside ordinary words.
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=100)]
+MAX_ALIASES = 10  # per language
+Aliases = Annotated[
+    dict[Language, Annotated[list[Alias], Field(max_length=MAX_ALIASES)]],
+    BeforeValidator(_as_lists),
+]
 
 
 def _country(value: str) -> str:
@@ -82,6 +94,7 @@ class ProgrammeEntry(_Entry):
     slug: Slug
     default_language: ShippedLanguage = "en"
     name: Name
+    aliases: Aliases = {}  # other names partners use: { en = ["the Mechanism"] }
     summary: Paragraph = {}
     phase: Short = {}
     funder: Name = {}

@@ -34,6 +34,14 @@ ASKING_FILE = "asking.toml"
 PROGRAMME_PARTS = ("phase", "funder", "countries", "status", "summary", "figure")
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
 _ASIDE = re.compile(r"\s*\([^()]*\)")  # "(more than)" after a figure's label
+# An alias may begin with an article ("le Mécanisme"); where a way of asking puts one before
+# {name} already ("où en est le {name}", "avancement du {name}"), the alias's is dropped.
+_ARTICLES = {"en": {"the"}, "fr": {"le", "la", "les"}, "es": {"el", "la", "los", "las"}}
+_DETERMINERS = {
+    "en": {"the"},
+    "fr": {"le", "la", "les", "du", "au", "aux", "des"},
+    "es": {"el", "la", "los", "las", "del", "al"},
+}
 
 
 @dataclass(frozen=True)
@@ -133,15 +141,18 @@ def asking_phrases(directory: Path | None = None) -> dict[str, dict[str, tuple[s
 
 def _asking(target: str, programme: Programme) -> Iterator[Text]:
     """A partner asks about a programme by its short name ("when did FLRM begin?"): the
-    acronym any of its names gives, else its name in each language."""
+    acronym any of its names gives, else its name in each language, and what partners call it
+    in that language ("how is the Mechanism going"; an alias in other languages only makes the
+    texts many, and `Names` finds it anyway)."""
     acronyms = {a.strip() for name in programme.name.values() for a in _ACRONYM.findall(name)}
     for language, parts in asking_phrases().items():
         # The name as written there, without its acronym ("Landscape Partnership Asia"), too.
         written = _ACRONYM.sub("", programme.name.get(language, "")).strip()
         names = acronyms | ({written} if written else set())
+        names |= set((programme.aliases or {}).get(language, ()))
         for part, phrases in parts.items():
             for phrase in phrases:
-                for name in sorted(names):
+                for name in sorted(_once(phrase, language, n) for n in names):
                     if part != "figure":
                         yield Text(target, language, phrase.format(name=name), "query", part)
                         continue
@@ -152,6 +163,21 @@ def _asking(target: str, programme: Programme) -> Iterator[Text]:
                         if label:
                             text = phrase.format(name=name, label=label[:1].lower() + label[1:])
                             yield Text(target, language, text, "query", f"figure:{figure.position}")
+
+
+def _once(phrase: str, language: str, name: str) -> str:
+    """`name` as it fills `phrase`, without its article when the phrase has one before it
+    ("du {name}" and "le Mécanisme" make "du Mécanisme")."""
+    before = phrase.partition("{name}")[0].split()
+    article, _, rest = name.partition(" ")
+    if (
+        rest
+        and before
+        and before[-1].casefold() in _DETERMINERS.get(language, set())
+        and article.casefold() in _ARTICLES.get(language, set())
+    ):
+        return rest
+    return name
 
 
 def _sentences(target: str, language: str, text: str, part: str) -> Iterator[Text]:

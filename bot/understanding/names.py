@@ -1,7 +1,7 @@
 """Programmes and landscapes a question names ("how is LPA going?", "meeting in Cambodia?"), by
-their names in any language, acronyms, slugs and the localized names of their countries; and
-names the partnership never wrote ("the GEF council", "la Grande Muraille Verte"), which make a
-question someone else's business."""
+their names and aliases ("the Mechanism") in any language, acronyms, slugs and the localized
+names of their countries; and names the partnership never wrote ("the GEF council", "la Grande
+Muraille Verte"), which make a question someone else's business."""
 
 from __future__ import annotations
 
@@ -82,6 +82,9 @@ def _names(programmes: Iterable[Programme]) -> Iterator[_Name]:
         spellings = {programme.slug, programme.slug.replace("-", " ")}
         for name in programme.name.values():
             spellings |= {name, _ACRONYM.sub("", name), *_ACRONYM.findall(name)}
+        # What partners call it ("the Mechanism"), found in a question in any language; a
+        # programme built in memory, never stored, has no aliases yet.
+        spellings |= {alias for aliases in (programme.aliases or {}).values() for alias in aliases}
         yield from _named(spellings, programme.id, None)
         for landscape in programme.landscapes:
             spellings = {landscape.name, landscape.slug.replace("-", " ")}

@@ -21,6 +21,8 @@ class Programme(Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     default_language: Mapped[str] = mapped_column(String(8), default="en")
     name: Mapped[Localized] = mapped_column(JSON, default=dict)
+    # Other names partners use, per language ("the Mechanism", "산림청 지원 사업").
+    aliases: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     summary: Mapped[Localized] = mapped_column(JSON, default=dict)
     phase: Mapped[Localized] = mapped_column(JSON, default=dict)
     funder: Mapped[Localized] = mapped_column(JSON, default=dict)
