@@ -10,8 +10,8 @@ by the real `Understanding` as a partner who may see every event. Run:
     .venv/bin/python -m benchmarks.understanding --fit   # refit the verdict's weights on dev
     .venv/bin/python -m benchmarks.understanding --held-out  # fit on half of dev, judge the rest
 
-"dev" is every question the weights and phrases may be tuned on (dev.toml, dev_more.toml and
-the dev half of cross_lingual.toml).
+"dev" is every question the weights and phrases may be tuned on (dev.toml, dev_more.toml,
+third_writer.toml, fourth_writer.toml and the dev half of cross_lingual.toml).
 
 A question counts as answered right when the bot answers (not guesses) with an acceptable
 target, with the time window and the programme the question names; as guessed when the right

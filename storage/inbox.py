@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from storage.models import InboundUpdate
-from storage.upserts import insert
 
 
 @dataclass(frozen=True)
@@ -39,26 +38,17 @@ class Inbox:
         """Store updates not stored yet (a redelivery is ignored); returns how many were new."""
         if not arrivals:
             return 0
-        if len(arrivals) == 1:  # as most polls and every webhook call bring
-            a = arrivals[0]
-            row = {"bot_id": bot_id, "update_id": a.update_id, "chat_id": a.chat_id,
-                   "body": a.body, "received_at": now, "failures": 0}  # fmt: skip
-            result = await self._session.execute(_add_one(self._postgres), row)
-            return max(getattr(result, "rowcount", 0), 0)
-        statement = insert(self._session, InboundUpdate).values(
-            [
-                {
-                    "bot_id": bot_id,
-                    "update_id": a.update_id,
-                    "chat_id": a.chat_id,
-                    "body": a.body,
-                    "received_at": now,
-                    "failures": 0,
-                }
-                for a in arrivals
-            ]
-        )
-        result = await self._session.execute(statement.on_conflict_do_nothing())
+        rows = [
+            {"bot_id": bot_id, "update_id": a.update_id, "chat_id": a.chat_id, "body": a.body,
+             "received_at": now, "failures": 0}
+            for a in arrivals
+        ]  # fmt: skip
+        statement = _add(self._postgres)
+        # One row (as most polls and every webhook call bring) runs the statement built once.
+        if len(rows) == 1:
+            result = await self._session.execute(statement, rows[0])
+        else:
+            result = await self._session.execute(statement.values(rows))
         return max(getattr(result, "rowcount", 0), 0)
 
     async def lock_chat(self, chat_id: int) -> None:
@@ -131,7 +121,7 @@ class Inbox:
 # The statements every update runs, built once (building one costs more than running it) and
 # given their values when run; plain statements on the table, without the ORM's bookkeeping.
 @cache
-def _add_one(postgres: bool) -> postgresql.Insert | sqlite.Insert:
+def _add(postgres: bool) -> postgresql.Insert | sqlite.Insert:
     table = InboundUpdate.__table__
     assert isinstance(table, Table)
     return (postgresql.insert if postgres else sqlite.insert)(table).on_conflict_do_nothing()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Callable
+from typing import Generic, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,89 +28,53 @@ from storage.questions import Questions
 from storage.replies import Replies
 from storage.rsvps import Rsvps
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository of the unit of work, made on first use and kept for the rest of it."""
+
+    def __init__(self, make: Callable[[AsyncSession], R]) -> None:
+        self._make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type) -> R: ...
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> R | _Repository[R]:
+        if uow is None:
+            return self
+        repository = self._make(uow.session)
+        uow.__dict__[self._name] = repository  # the next lookup finds it without this
+        return repository
+
 
 class UnitOfWork:
-    """The repositories are made when first used: a turn touches a few of them."""
+    """One session and its repositories, each made when first used: a turn touches a few."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    @cached_property
-    def partners(self) -> Partners:
-        return Partners(self.session)
-
-    @cached_property
-    def places(self) -> Places:
-        return Places(self.session)
-
-    @cached_property
-    def programmes(self) -> Programmes:
-        return Programmes(self.session)
-
-    @cached_property
-    def events(self) -> Events:
-        return Events(self.session)
-
-    @cached_property
-    def faq(self) -> FaqEntries:
-        return FaqEntries(self.session)
-
-    @cached_property
-    def questions(self) -> Questions:
-        return Questions(self.session)
-
-    @cached_property
-    def invites(self) -> Invites:
-        return Invites(self.session)
-
-    @cached_property
-    def audit(self) -> AuditLog:
-        return AuditLog(self.session)
-
-    @cached_property
-    def conversations(self) -> Conversations:
-        return Conversations(self.session)
-
-    @cached_property
-    def inbox(self) -> Inbox:
-        return Inbox(self.session)
-
-    @cached_property
-    def erasure(self) -> Erasure:
-        return Erasure(self.session)
-
-    @cached_property
-    def replies(self) -> Replies:
-        return Replies(self.session)
-
-    @cached_property
-    def deliveries(self) -> Deliveries:
-        return Deliveries(self.session)
-
-    @cached_property
-    def checkin_export(self) -> CheckinExport:
-        return CheckinExport(self.session)
-
-    @cached_property
-    def checkins(self) -> Checkins:
-        return Checkins(self.session)
-
-    @cached_property
-    def checkin_stats(self) -> CheckinStats:
-        return CheckinStats(self.session)
-
-    @cached_property
-    def checkin_reviews(self) -> CheckinReviews:
-        return CheckinReviews(self.session)
-
-    @cached_property
-    def broadcasts(self) -> Broadcasts:
-        return Broadcasts(self.session)
-
-    @cached_property
-    def rsvps(self) -> Rsvps:
-        return Rsvps(self.session)
-
-    @cached_property
-    def linked_chats(self) -> LinkedChats:
-        return LinkedChats(self.session)
+    partners = _Repository(Partners)
+    places = _Repository(Places)
+    programmes = _Repository(Programmes)
+    events = _Repository(Events)
+    faq = _Repository(FaqEntries)
+    questions = _Repository(Questions)
+    invites = _Repository(Invites)
+    audit = _Repository(AuditLog)
+    conversations = _Repository(Conversations)
+    inbox = _Repository(Inbox)
+    erasure = _Repository(Erasure)
+    replies = _Repository(Replies)
+    deliveries = _Repository(Deliveries)
+    checkin_export = _Repository(CheckinExport)
+    checkins = _Repository(Checkins)
+    checkin_stats = _Repository(CheckinStats)
+    checkin_reviews = _Repository(CheckinReviews)
+    broadcasts = _Repository(Broadcasts)
+    rsvps = _Repository(Rsvps)
+    linked_chats = _Repository(LinkedChats)

@@ -8,13 +8,10 @@ set when /metrics is read.
 
 from __future__ import annotations
 
-from typing import Any
-
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from telegram import Update
 
 PREFIX = "landscape_bot"
-UPDATE_TYPES = frozenset(Update.ALL_TYPES)
 # From an update's arrival to its replies sent: most take well under a second; a reply held
 # back by an outage or a restart can take minutes.
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
@@ -80,19 +77,10 @@ class Metrics:
             ("programme",),
         )
 
-    def update_handled(self, body: dict[str, Any], outcome: str) -> None:
-        self.updates.labels(update_type(body), outcome).inc()
 
-
-def update_type(update: dict[str, Any] | Update) -> str:
-    """The update's kind (message, callback_query, ...), from its raw or parsed form; only
-    Telegram's names become labels."""
-    if isinstance(update, Update):
-        for key in Update.ALL_TYPES:
-            if getattr(update, key, None) is not None:
-                return key
-        return "other"
-    for key in update:
-        if key in UPDATE_TYPES:
+def update_type(update: Update) -> str:
+    """The update's kind (message, callback_query, ...); only Telegram's names become labels."""
+    for key in Update.ALL_TYPES:
+        if getattr(update, key, None) is not None:
             return key
     return "other"

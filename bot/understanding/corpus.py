@@ -152,7 +152,13 @@ def _asking(target: str, programme: Programme) -> Iterator[Text]:
         names |= set((programme.aliases or {}).get(language, ()))
         for part, phrases in parts.items():
             for phrase in phrases:
-                for name in sorted(_once(phrase, language, n) for n in names):
+                # A phrase without {name} ("how much {label}") is filled once, not once a name.
+                filled = (
+                    sorted({_once(phrase, language, n) for n in names})
+                    if "{name}" in phrase
+                    else [""]
+                )
+                for name in filled:
                     if part != "figure":
                         yield Text(target, language, phrase.format(name=name), "query", part)
                         continue

@@ -172,9 +172,11 @@ class Understanding:
         asked = await asyncio.to_thread(index.ask, text, core, language)
         hidden = {f"{EVENT}{i}" for i, event in content.events.items() if not visible(event)}
         evidence = index.evidence(asked).without(hidden)
-        on = window.on if window else None
-        dated = {f"{EVENT}{i}" for i, event in content.events.items() if on and _held(event, on)}
-        return Weighed(evidence, window, named, content.names.foreign(text), frozenset(dated))
+        dated: frozenset[str] = frozenset()
+        if window is not None and window.on is not None:  # the events held on a date named
+            on = window.on
+            dated = frozenset(f"{EVENT}{i}" for i, e in content.events.items() if _held(e, on))
+        return Weighed(evidence, window, named, content.names.foreign(text), dated)
 
     async def vectors(self, texts: Sequence[str]) -> Vectors:
         """Questions' vectors, to group them by meaning."""

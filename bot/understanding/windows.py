@@ -183,9 +183,8 @@ def _dated(found: re.Match[str], month: int, today: date) -> Window:
         return Window(f"month:{month}", *_month_span(month, today), words)
     if not groups.get("y"):  # a month by its number: "ខែ៣"
         return Window(f"month:{month}", *_month_span(month, today), words)
-    on = Dated(month, year=int(groups["y"]))
-    first = date(on.year or today.year, month, 1)
-    return Window(f"month:{month}", first, _next_month(first), words, on)
+    first = date(int(groups["y"]), month, 1)
+    return Window(f"month:{month}", first, _next_month(first), words, Dated(month, year=first.year))
 
 
 def _month_span(month: int, today: date) -> tuple[date, date]:
