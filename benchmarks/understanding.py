@@ -59,7 +59,8 @@ ROOT = Path(__file__).parents[1]
 QUESTIONS = ROOT / "benchmarks" / "questions"
 EXAMPLE = ROOT / "bot" / "examples" / "content.toml"
 TODAY = date(2026, 12, 7)
-SPLITS = ("dev", "test", "second_writer_en", "cross_lingual", "third_writer", "fourth_writer")
+SPLITS = ("dev", "test", "second_writer_en", "cross_lingual", "third_writer", "fourth_writer",
+          "fifth_writer")
 # FAQ entries written only in English, and questions about them in other languages: the entries
 # join the example content for every split; their questions are split by entry (see the file).
 CROSS_LINGUAL = QUESTIONS / "cross_lingual.toml"
