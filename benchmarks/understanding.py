@@ -11,7 +11,7 @@ by the real `Understanding` as a partner who may see every event. Run:
     .venv/bin/python -m benchmarks.understanding --held-out  # fit on half of dev, judge the rest
 
 "dev" is every question the weights and phrases may be tuned on (dev.toml, dev_more.toml,
-third_writer.toml, fourth_writer.toml and the dev half of cross_lingual.toml).
+third_writer.toml, fourth_writer.toml, fifth_writer.toml and the dev half of cross_lingual.toml).
 
 A question counts as answered right when the bot answers (not guesses) with an acceptable
 target, with the time window and the programme the question names; as guessed when the right
@@ -59,12 +59,19 @@ ROOT = Path(__file__).parents[1]
 QUESTIONS = ROOT / "benchmarks" / "questions"
 EXAMPLE = ROOT / "bot" / "examples" / "content.toml"
 TODAY = date(2026, 12, 7)
-SPLITS = ("dev", "test", "second_writer_en", "cross_lingual", "third_writer", "fourth_writer",
-          "fifth_writer")
+SPLITS = (
+    "dev",
+    "test",
+    "second_writer_en",
+    "cross_lingual",
+    "third_writer",
+    "fourth_writer",
+    "fifth_writer",
+)
 # FAQ entries written only in English, and questions about them in other languages: the entries
 # join the example content for every split; their questions are split by entry (see the file).
 CROSS_LINGUAL = QUESTIONS / "cross_lingual.toml"
-DEV = ("dev", "dev_more", "third_writer", "fourth_writer")  # the files tuned on
+DEV = ("dev", "dev_more", "third_writer", "fourth_writer", "fifth_writer")  # the files tuned on
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,24 @@ embedder setting, and an FAQ entry joining every replica's index at once."""
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 
 import numpy as np
 import pytest
 
 from bot.content import apply_content, read_content_file
+from bot.i18n import locales_dir
 from bot.intents import OUT_OF_SCOPE, builtin_phrases
 from bot.settings import SHIPPED_LANGUAGES, ConfigError, Settings, load_settings
 from bot.understanding import EVENT, FAQ, Reading, Understanding
 from bot.understanding.clusters import group
-from bot.understanding.corpus import PROGRAMME_PARTS, asking_phrases, programme_texts
+from bot.understanding.concepts import CONCEPTS_FILE, Glossary
+from bot.understanding.corpus import PROGRAMME_PARTS, Text, asking_phrases, programme_texts
 from bot.understanding.embedding import load_embedder
-from bot.understanding.index import _closer
+from bot.understanding.index import Evidence, Index, _closer
 from bot.understanding.names import Named, Names
-from bot.understanding.service import _core
+from bot.understanding.service import Weighed, _core
 from bot.understanding.verdict import Verdict, decide
 from bot.understanding.windows import find_window
 from storage.database import Database
@@ -355,3 +358,63 @@ def test_the_part_shown_is_the_one_the_question_came_closest_to() -> None:
     assert _closer((0.93, "phase"), (0.88, "summary")) == "phase"
     assert _closer((0.80, "question"), (0.88, "answer")) == "answer"
     assert _closer((0.0, ""), (0.88, "summary")) == "summary"
+
+
+def test_a_concept_is_found_by_its_stem_in_any_shipped_language() -> None:
+    glossary = Glossary([("seedling", "seedling"), ("seedling", "묘목"), ("seedling", "កូនឈើ"),
+                         ("refund", "reimburs"), ("seedling", "شتل")])  # fmt: skip
+    assert glossary.of("Where do we collect Seedlings?") == {"seedling"}
+    assert glossary.of("묘목을 언제 받아요") == {"seedling"}  # a particle glued after it
+    assert glossary.of("យកកូនឈើនៅឯណា") == {"seedling"}  # Khmer, written without spaces
+    assert glossary.of("وين نستلم الشتلات") == {"seedling"}  # the article glued before it
+    assert glossary.of("how is the reimbursement done") == {"refund"}
+    assert glossary.of("unreimbursed costs") == frozenset()  # a Latin stem starts a word
+    assert glossary.of("ប្រជុំ meeting seedlings") == {"seedling"}  # another language's word
+
+
+def test_every_shipped_language_names_every_concept() -> None:
+    tables = {}
+    for language in SHIPPED_LANGUAGES:
+        with (locales_dir() / language / CONCEPTS_FILE).open("rb") as source:
+            tables[language] = tomllib.load(source)
+    concepts = set(tables["en"])
+    assert len(concepts) >= 50
+    for language, table in tables.items():
+        assert set(table) == concepts, language
+        assert all(table[concept] for concept in concepts), language
+
+
+def test_a_question_shares_concepts_with_an_answer_written_in_another_language() -> None:
+    """No letters and (with this embedder) no meaning in common: the concepts still match."""
+    glossary = Glossary([("seedling", "seedling"), ("seedling", "កូនឈើ"), ("fence", "fence"),
+                         ("fence", "របង"), ("meeting", "meeting"), ("meeting", "ប្រជុំ")])  # fmt: skip
+    texts = [
+        Text("faq:1", "en", "Where can our group collect seedlings?", "query"),
+        Text("faq:2", "en", "Who pays for the fence around a plot?", "query"),
+        Text("events", "km", "ប្រជុំលើកក្រោយនៅពេលណា", "query"),
+    ]
+    index = Index(texts, LetterTriples(), glossary)
+    evidence = index.evidence(index.ask("យកកូនឈើនៅឯណា", "", "km"))
+    shares = dict(zip(evidence.targets, evidence.concepts.tolist(), strict=True))
+    assert shares == {"faq:1": 1.0, "faq:2": 0.0, "events": 0.0}
+    # A concept no target has counts against all: it may be someone else's business.
+    evidence = index.evidence(index.ask("កូនឈើ និង របង ប្រជុំ", "", "km"))
+    shares = dict(zip(evidence.targets, evidence.concepts.tolist(), strict=True))
+    assert 0 < shares["faq:1"] < 1
+    assert shares["faq:1"] == shares["faq:2"] == shares["events"]
+
+
+def test_shared_concepts_offer_an_answer_but_never_give_it() -> None:
+    """Meaning alone is unsure; the concepts the question shares with one entry put it first
+    among the guesses, however strongly they are weighed, never as the answer."""
+    evidence = Evidence(
+        targets=["faq:1", "faq:2", "help"], overlap=np.zeros(3),
+        concepts=np.array([1.0, 0.0, 0.0]), exact=np.zeros(3),
+        asked=np.full(3, 0.75), answered=np.zeros(3), lead=np.zeros(3),
+        parts=["question"] * 3, about=[""] * 3, elsewhere=np.array([True, True, False]),
+    )  # fmt: skip
+    weighed = Weighed(evidence, None, Named(frozenset(), frozenset(), ()), (), frozenset())
+    assert weighed.verdict(topics=0.0).kind == "none"
+    assert weighed.verdict().kind == "guess"
+    assert weighed.verdict().targets[0] == "faq:1"
+    assert weighed.verdict(topics=100.0).kind == "guess"

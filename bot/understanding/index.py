@@ -19,6 +19,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.intents import normalize
+from bot.understanding.concepts import Glossary, shipped_glossary
 from bot.understanding.corpus import Text
 from bot.understanding.embedding import Embedder, Vectors
 
@@ -51,6 +52,7 @@ class Evidence:
 
     targets: list[str]
     overlap: Floats  # 0-1: share of the question's rare letter sequences the target's texts have
+    concepts: Floats  # 0-1: the same for the things it talks about, in any language
     exact: Floats  # 0-100: best likeness of the whole text to one of its phrases
     asked: Floats  # cosine with its closest way of asking
     answered: Floats  # cosine with its closest passage
@@ -65,6 +67,7 @@ class Evidence:
         return Evidence(
             [self.targets[n] for n in kept],
             self.overlap[kept],
+            self.concepts[kept],
             self.exact[kept],
             self.asked[kept],
             self.answered[kept],
@@ -109,7 +112,9 @@ class _Groups:
 
 
 class Index:
-    def __init__(self, texts: Sequence[Text], embedder: Embedder) -> None:
+    def __init__(
+        self, texts: Sequence[Text], embedder: Embedder, glossary: Glossary | None = None
+    ) -> None:
         self.texts = list(texts)
         self._asking = [t for t in self.texts if t.role == "query"]
         self._passages = [t for t in self.texts if t.role == "passage"]
@@ -146,14 +151,18 @@ class Index:
         target_of = np.concatenate([asking_target, passage_target])
         self._language_groups = _Groups(language_of * len(self.targets) + target_of)
         self._embedder = embedder
-        # Letter sequences: which targets' texts have each, and how rare each is among them.
-        holders: dict[str, set[int]] = {}
+        # Letter sequences and concepts: which targets' texts have each, and how rare each is.
+        self._glossary = glossary or shipped_glossary()
+        grams: dict[str, set[int]] = {}
+        concepts: dict[str, set[int]] = {}
         for t in self.texts:
-            for gram in _grams(normalize(t.text)):
-                holders.setdefault(gram, set()).add(number[t.target])
-        self._holders = {g: np.array(sorted(ts), dtype=np.intp) for g, ts in holders.items()}
-        self._rarity = {g: math.log(len(number) / len(ts)) for g, ts in holders.items()}
-        self._unseen = math.log(len(number)) if number else 0.0
+            key = normalize(t.text)
+            for gram in _grams(key):
+                grams.setdefault(gram, set()).add(number[t.target])
+            for concept in self._glossary.of_normalized(key):
+                concepts.setdefault(concept, set()).add(number[t.target])
+        self._grams = _Shares(grams, len(number))
+        self._concepts = _Shares(concepts, len(number))
 
     def ask(self, text: str, core: str, language: str) -> Asked:
         """Embed a question and its core (blocking: call it off the event loop)."""
@@ -185,6 +194,7 @@ class Index:
             passage = here(np.minimum(answered, core.answered + NAME_LIFT), answered)
             exact = here(np.minimum(exact, core.exact + 100 * NAME_LIFT), exact)
         overlap = here(whole.overlap, core.overlap)
+        concepts = self._concepts.of(self._glossary.of(asked.text))
         # Letters cannot match across scripts: a target written only in other languages (an
         # FAQ entry only in English, asked about in Khmer) gets the typical letter evidence of
         # those written in the question's language, neither a bonus nor a penalty.
@@ -199,6 +209,7 @@ class Index:
         return Evidence(
             list(self.targets),
             overlap,
+            concepts,
             exact,
             similarity,
             passage,
@@ -230,7 +241,7 @@ class Index:
         )
         return _Found(
             self._lead(similarities),
-            self._overlap(key),
+            self._grams.of(_grams(key)),
             self._best(self._asking_groups, likeness[0])[0],
             asked,
             asked_at,
@@ -266,17 +277,28 @@ class Index:
         lead: Floats = np.where(shown, best - rival, -1.0).max(axis=0, initial=-1.0)
         return lead
 
-    def _overlap(self, key: str) -> Floats:
-        """Per target, the rarity-weighted share of the question's letter sequences its texts
-        have: "soils" is in one event's texts only, "meeting" in many. A sequence no target has
-        is as rare as can be, and counts against every target."""
-        rarity = {g: self._rarity.get(g, self._unseen) for g in _grams(key)}
+
+class _Shares:
+    """Which targets' texts have each feature (a letter sequence, a concept), and how rare
+    each is among the targets."""
+
+    def __init__(self, holders: dict[str, set[int]], targets: int) -> None:
+        self._size = targets
+        self._holders = {f: np.array(sorted(ts), dtype=np.intp) for f, ts in holders.items()}
+        self._rarity = {f: math.log(targets / len(ts)) for f, ts in holders.items()}
+        self._unseen = math.log(targets) if targets else 0.0
+
+    def of(self, features: set[str] | frozenset[str]) -> Floats:
+        """Per target, the rarity-weighted share of `features` its texts have: "soils" is in
+        one event's texts only, "meeting" in many. A feature no target has is as rare as can
+        be, and counts against every target."""
+        rarity = {f: self._rarity.get(f, self._unseen) for f in features}
         total = sum(rarity.values())
-        shared = np.zeros(len(self.targets))
+        shared = np.zeros(self._size)
         if not total:
             return shared
-        for gram, weight in rarity.items():
-            holders = self._holders.get(gram)
+        for feature, weight in rarity.items():
+            holders = self._holders.get(feature)
             if holders is not None:
                 shared[holders] += weight
         return shared / total

@@ -34,7 +34,15 @@ from bot.understanding.corpus import EVENT, Text, builtin_texts, content_texts
 from bot.understanding.embedding import DEFAULT_EMBEDDER, Remembering, Vectors, load_embedder
 from bot.understanding.index import Evidence, Index
 from bot.understanding.names import Named, Names
-from bot.understanding.verdict import Clues, Verdict, abouts, decide, likelihoods
+from bot.understanding.verdict import (
+    TOPICS,
+    Clues,
+    Verdict,
+    abouts,
+    decide,
+    likelihoods,
+    offer,
+)
 from bot.understanding.windows import Dated, Window, find_window
 from storage.database import Database
 from storage.models import Event
@@ -82,14 +90,23 @@ class Weighed:
         window = self.window is not None and not self.dated
         return Clues(window, bool(self.foreign), self.dated)
 
-    def verdict(self, weights: npt.NDArray[np.float64] | None = None) -> Verdict:
+    def verdict(
+        self, weights: npt.NDArray[np.float64] | None = None, topics: float = TOPICS
+    ) -> Verdict:
         """What to do with the question: with the fitted weights, or `weights` (the
-        benchmark's fit)."""
+        benchmark's fit); `topics` weighs the concepts it shares with a target."""
+        about = abouts(self.evidence)
         ranked = likelihoods(self.evidence, self.clues, weights)
-        verdict = decide(ranked, foreign=bool(self.foreign), about=abouts(self.evidence))
+        verdict = decide(ranked, foreign=bool(self.foreign), about=about)
         if verdict.kind == "answer" and verdict.targets == ("events",) and len(self.dated) == 1:
             # The events of a date one event was held on: that event, whichever year.
             return Verdict("answer", tuple(self.dated), verdict.likelihood)
+        if verdict.kind != "answer" and topics and self.evidence.concepts.any():
+            # Meaning was unsure; what the question talks about may still find what answers it
+            # (a Khmer question and an answer written only in English): offered, not answered.
+            ranked = likelihoods(self.evidence, self.clues, weights, topics=topics)
+            if decide(ranked, foreign=bool(self.foreign), about=about).kind != "none":
+                return offer(ranked)
         return verdict
 
 

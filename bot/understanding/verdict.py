@@ -42,6 +42,10 @@ ANSWER = 0.40  # answer when the best target is at least this likely
 LEAD = 1.5  # and at least this many times as likely as the next (else it is a close call)
 GUESS = 0.20  # otherwise offer guesses when the best is at least this likely
 GUESS_FLOOR = 0.10  # and a third guess at least this likely
+# What a question talks about (seedlings, allowances, a postponed meeting), in any language, is
+# weak evidence of what it asks: advice on planting talks about seedlings too. It may only
+# offer guesses where meaning alone was unsure (chosen on the dev questions).
+TOPICS = 4.0
 MIN_GUESSES, MAX_GUESSES = 2, 3
 NOBODY = ""  # the target "none of them"
 _NOT_OURS = (NOBODY, OUT_OF_SCOPE)
@@ -126,16 +130,22 @@ def feature_rows(evidence: Evidence, clues: Clues) -> npt.NDArray[np.float64]:
 
 
 def likelihoods(
-    evidence: Evidence, clues: Clues, weights: npt.NDArray[np.float64] | None = None
+    evidence: Evidence,
+    clues: Clues,
+    weights: npt.NDArray[np.float64] | None = None,
+    *,
+    topics: float = 0.0,
 ) -> list[tuple[str, float, str]]:
     """(target, likelihood, part) for every target and for NOBODY ("none of them"), most
     likely first. `weights`: each feature's, then the score of NOBODY (as the benchmark's
-    fit gives them); the fitted ones above by default."""
+    fit gives them); the fitted ones above by default. `topics`: the weight of the concepts
+    a target shares with the question."""
     if weights is None:
         weights = np.array([*(WEIGHTS[name] for name in FEATURES), NONE_SCORE])
     rows = feature_rows(evidence, clues)
     # On this thread: numpy's BLAS would share the product among threads that then spin.
-    scores = np.append(np.einsum("ij,j->i", rows, weights[:-1]), weights[-1])
+    scores = np.append(np.einsum("ij,j->i", rows, weights[:-1]) + topics * evidence.concepts,
+                       weights[-1])  # fmt: skip
     chances = np.exp(scores - scores.max())
     chances /= chances.sum()
     ranked = list(zip(evidence.targets, chances[:-1].tolist(), evidence.parts, strict=True))
@@ -171,7 +181,11 @@ def decide(
         return Verdict("answer", (target,), best, part)
     if best < GUESS:
         return Verdict("none", (), best)
+    return offer(ranked)
+
+
+def offer(ranked: Sequence[tuple[str, float, str]]) -> Verdict:
+    """Two or three buttons: the likely targets, and at least the next best beside the first."""
     ours = [(t, chance) for t, chance, _ in ranked if t not in _NOT_OURS]
-    # Two or three buttons: the likely ones, and at least the next best beside the first.
     guesses = [t for n, (t, chance) in enumerate(ours) if n < MIN_GUESSES or chance >= GUESS_FLOOR]
-    return Verdict("guess", tuple(guesses[:MAX_GUESSES]), best)
+    return Verdict("guess", tuple(guesses[:MAX_GUESSES]), ours[0][1] if ours else 0.0)
