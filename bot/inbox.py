@@ -77,16 +77,13 @@ class Inbox:
         # one handled elsewhere (another replica, after a restart) is parsed from its row.
         self._parsed: dict[int, Update] = {}
 
-    async def receive(self, updates: Sequence[Update | dict[str, Any]]) -> None:
-        """Store updates (parsed, as polling gets them, or raw, as a webhook does) in one
-        commit, raising if the database cannot take them, so they are not acknowledged; then
-        start handling them."""
+    async def receive(self, updates: Sequence[dict[str, Any]]) -> None:
+        """Store updates as Telegram sent them (by polling or webhook) in one commit, raising
+        if the database cannot take them, so they are not acknowledged; then start handling
+        them."""
         arrivals = []
-        for given in updates:
-            if isinstance(given, Update):
-                update, body = given, given.to_dict()
-            else:
-                update, body = Update.de_json(given, self.bot), given
+        for body in updates:
+            update = Update.de_json(body, self.bot)
             arrivals.append(Arrival(update.update_id, chat_of(update), body))
             self._parsed[update.update_id] = update
         while len(self._parsed) > PARSED_KEPT:

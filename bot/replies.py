@@ -15,15 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import IO, Any
 
-from telegram import (
-    Bot,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    LinkPreviewOptions,
-    ReplyParameters,
-)
-from telegram.constants import ParseMode
+from telegram import Bot, InlineKeyboardButton, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.services import Services
@@ -38,6 +30,7 @@ MAX_ATTEMPTS = 5  # a reply that met a network error this often is given up
 # sends them itself (it may be stuck on a network error; a dead process's are taken at once).
 LEASE = timedelta(seconds=20)
 SWEEP_LIMIT = 200
+NO_PREVIEW = {"is_disabled": True}  # link previews would bury the reply's own text
 
 
 @dataclass(frozen=True)
@@ -137,15 +130,16 @@ class ReplySender:
     async def _send(self, row: Reply) -> None:
         """Send one row; a refusal is logged and the row given up on (retrying cannot help)."""
         body = row.body
-        markup = _markup(body.get("keyboard"))
+        keyboard = body.get("keyboard")
+        markup = {"inline_keyboard": keyboard} if keyboard else None
         try:
             if row.kind == "edit":
                 try:
-                    await self.bot.edit_message_text(
-                        body["text"], row.chat_id, body["message_id"],
-                        parse_mode=ParseMode.HTML, reply_markup=markup,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    )  # fmt: skip
+                    await self._call("editMessageText", {
+                        "chat_id": row.chat_id, "message_id": body["message_id"],
+                        "text": body["text"], "parse_mode": "HTML", "reply_markup": markup,
+                        "link_preview_options": NO_PREVIEW,
+                    })  # fmt: skip
                     return
                 except BadRequest as error:
                     # A double tap edits to the same content: already shown. A message too old
@@ -154,26 +148,24 @@ class ReplySender:
                         return
             elif row.kind == "markup":
                 try:
-                    await self.bot.edit_message_reply_markup(
-                        row.chat_id, body["message_id"], reply_markup=markup
-                    )
+                    await self._call("editMessageReplyMarkup", {
+                        "chat_id": row.chat_id, "message_id": body["message_id"],
+                        "reply_markup": markup,
+                    })  # fmt: skip
                 except BadRequest as error:
                     log.info("buttons of %s left as they were: %s", body["message_id"], error)
                 return
             elif row.kind in {"document", "photo"}:
-                upload = InputFile(row.file_data or b"", filename=row.file_name)
-                send = self.bot.send_photo if row.kind == "photo" else self.bot.send_document
-                caption = body.get("caption") or None
-                await send(
-                    row.chat_id, upload, caption=caption, parse_mode=ParseMode.HTML,
-                    message_thread_id=body.get("thread"), reply_parameters=_quoting(body),
-                )  # fmt: skip
+                await self._call("sendPhoto" if row.kind == "photo" else "sendDocument", {
+                    "chat_id": row.chat_id,
+                    row.kind: InputFile(row.file_data or b"", filename=row.file_name),
+                    "caption": body.get("caption") or None, "parse_mode": "HTML", **_where(body),
+                })  # fmt: skip
                 return
-            await self.bot.send_message(
-                row.chat_id, body["text"], parse_mode=ParseMode.HTML, reply_markup=markup,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                message_thread_id=body.get("thread"), reply_parameters=_quoting(body),
-            )  # fmt: skip
+            await self._call("sendMessage", {
+                "chat_id": row.chat_id, "text": body["text"], "parse_mode": "HTML",
+                "reply_markup": markup, "link_preview_options": NO_PREVIEW, **_where(body),
+            })  # fmt: skip
         except Forbidden as error:
             log.info("chat %s blocked the bot: %s", row.chat_id, error)
         except (BadRequest, ChatMigrated) as error:
@@ -181,24 +173,29 @@ class ReplySender:
             # as the group's next command is answered at its new id.
             log.error("Telegram refused a reply to chat %s: %s", row.chat_id, error)
 
+    async def _call(self, endpoint: str, payload: dict[str, Any]) -> None:
+        """Send the stored JSON as it is: a Bot method would build objects of it only to
+        serialise them again, and parse the answer into a Message nobody reads. `Bot._post` is
+        what those methods call (`do_api_request` warns for endpoints PTB has methods for), so
+        ExtBot's rate limiter and the request layer's errors (Forbidden, BadRequest,
+        ChatMigrated, RetryAfter, NetworkError) are the same; None values are left out."""
+        await self.bot._post(endpoint, payload)
 
-def _quoting(body: dict[str, Any]) -> ReplyParameters | None:
-    """Quote the message answered, unless it was deleted meanwhile (then just send)."""
-    if body.get("reply_to") is None:
-        return None
-    return ReplyParameters(body["reply_to"], allow_sending_without_reply=True)
+
+def _where(body: dict[str, Any]) -> dict[str, object]:
+    """A new message's topic, and the message it answers, quoted unless it was deleted
+    meanwhile (then just sent)."""
+    quoted = body.get("reply_to")
+    return {
+        "message_thread_id": body.get("thread"),
+        "reply_parameters": None
+        if quoted is None
+        else {"message_id": quoted, "allow_sending_without_reply": True},
+    }
 
 
 def _keyboard_json(keyboard: Keyboard | None) -> list[list[dict[str, object]]] | None:
     return [[button.to_dict() for button in row] for row in keyboard] if keyboard else None
-
-
-def _markup(keyboard: list[list[dict[str, object]]] | None) -> InlineKeyboardMarkup | None:
-    if not keyboard:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton.de_json(button, None) for button in row] for row in keyboard]
-    )
 
 
 def _read(content: IO[bytes]) -> bytes:
