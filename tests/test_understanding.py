@@ -83,6 +83,15 @@ MONDAY = date(2026, 12, 7)
         ("km", "ខែ៣ មានជួបជុំអត់", "month:3", date(2027, 3, 1), None),  # a month by its number
         ("ar", "في اجتماع شهر 3؟", "month:3", date(2027, 3, 1), None),
         ("km", "s'aek mean meeting te bong", "tomorrow", date(2026, 12, 8), None),  # romanised
+        # A day of the week by its name: the next such day, today included.
+        ("en", "any meeting on friday?", "weekday:4", date(2026, 12, 11), date(2026, 12, 12)),
+        ("en", "anything on monday", "weekday:0", MONDAY, date(2026, 12, 8)),
+        ("fr", "une réunion vendredi ?", "weekday:4", date(2026, 12, 11), None),
+        ("ko", "금요일에 회의 있어요?", "weekday:4", date(2026, 12, 11), None),
+        ("km", "ថ្ងៃសុក្រ មានប្រជុំទេ", "weekday:4", date(2026, 12, 11), None),
+        ("km", "អាទិត្យក្រោយមានប្រជុំទេ", "next_week", date(2026, 12, 14), None),  # a week
+        ("ar", "اجتماع يوم الاحد", "weekday:6", date(2026, 12, 13), None),
+        ("en", "meeting friday 17 december", "date:12-17", date(2026, 12, 17), None),
     ],
 )
 def test_the_time_a_question_narrows_to(

@@ -86,8 +86,13 @@ class Weighed:
 
     @property
     def clues(self) -> Clues:
-        # A date an event was held on names that event more than a span to look into.
-        window = self.window is not None and not self.dated
+        # A date an event was held on names that event more than a span to look into; a day
+        # of the week is asked about for opening hours as often as for meetings.
+        window = (
+            self.window is not None
+            and not self.dated
+            and not self.window.name.startswith("weekday:")
+        )
         return Clues(window, bool(self.foreign), self.dated)
 
     def verdict(

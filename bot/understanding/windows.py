@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from babel.dates import get_month_names
+from babel.dates import get_day_names, get_month_names
 from rapidfuzz import fuzz
 
 from bot.i18n import locales_dir
@@ -49,7 +49,8 @@ _MONTH_NUMBER = r"(?P<mm>1[0-2]|0?[1-9])(?!\d)"
 
 @dataclass(frozen=True)
 class Window:
-    name: str  # a kind from KINDS, "month:<1-12>" or "days:<n>" (weeks are counted in days)
+    name: str  # a kind from KINDS, "month:<1-12>", "days:<n>" (weeks are counted in days) or
+    # "weekday:<0-6>" (Monday is 0)
     start: date
     end: date  # exclusive
     words: str  # what named it, normalized: left out when matching the rest for meaning
@@ -166,6 +167,9 @@ def _window(pattern: _Pattern, found: re.Match[str], today: date) -> Window:
         case _ if name.startswith("days:"):  # a span with a name of its own ("fortnight")
             days = int(name.removeprefix("days:"))
             return Window(name, today, today + timedelta(days=days + 1), words)
+        case _ if name.startswith("weekday:"):  # the next such day, today included
+            day = today + timedelta(days=(int(name.removeprefix("weekday:")) - today.weekday()) % 7)
+            return Window(name, day, day + timedelta(days=1), words)
     return Window(name, *_month_span(int(name.removeprefix("month:")), today), words)
 
 
@@ -230,6 +234,11 @@ def _language_patterns(language: str, table: dict[str, Any]) -> Iterator[_Patter
         else:
             for phrase in table.get(kind, []):
                 yield _compile(kind, phrase, numbers, values)
+    # A day of the week by its full name ("vendredi", "금요일"), as `weekday` writes it
+    # ("ថ្ងៃ{day}": Khmer's bare "អាទិត្យ", Sunday, is also a week).
+    written = table.get("weekday", "{day}")
+    for number, name in sorted(get_day_names("wide", "format", language).items()):
+        yield _compile(f"weekday:{number}", written.format(day=name), numbers, values)
     ambiguous = {normalize(word) for word in table.get("ambiguous_months", [])}
     before = "|".join(re.escape(normalize(word)) for word in table.get("month_words", []))
     for month, names in months.items():
