@@ -45,12 +45,14 @@ class Glossary:
                     f"{_ARABIC_FRONT}(?P<arabic>{arabic})" if arabic else ""]  # fmt: skip
         self._starting = re.compile("|".join(a for a in starting if a) or _NOTHING)
         self._anywhere = re.compile(glued or _NOTHING)
+        # An edit rebuilds the index from every text: only new ones are read again.
+        self.of_normalized = functools.lru_cache(maxsize=1 << 16)(self._find)
 
     def of(self, text: str) -> frozenset[str]:
         """The concepts `text` mentions."""
         return self.of_normalized(normalize(text))
 
-    def of_normalized(self, key: str) -> frozenset[str]:
+    def _find(self, key: str) -> frozenset[str]:
         found: set[str] = set()
         end = 0
         for start in (0, *(n + 1 for n, char in enumerate(key) if char == " ")):

@@ -43,6 +43,7 @@ class Asked:
     language: str
     vector: Vectors
     core_vector: Vectors | None
+    concepts: frozenset[str]  # what it talks about
 
 
 @dataclass(frozen=True)
@@ -165,11 +166,13 @@ class Index:
         self._concepts = _Shares(concepts, len(number))
 
     def ask(self, text: str, core: str, language: str) -> Asked:
-        """Embed a question and its core (blocking: call it off the event loop)."""
+        """Embed a question and its core, and find its concepts (blocking: call it off the
+        event loop)."""
         texts = [text] if core in (text, "") else [text, core]
         vectors = self._embedder.embed([t[:EMBEDDED_CHARS] for t in texts], "query")
         core_vector = vectors[-1] if core else None
-        return Asked(text, core, language, vectors[0], core_vector)
+        concepts = self._glossary.of(text)
+        return Asked(text, core, language, vectors[0], core_vector, concepts)
 
     def evidence(self, asked: Asked) -> Evidence:
         """Evidence for every target. Built-in intents are judged on the question's core (what
@@ -194,7 +197,7 @@ class Index:
             passage = here(np.minimum(answered, core.answered + NAME_LIFT), answered)
             exact = here(np.minimum(exact, core.exact + 100 * NAME_LIFT), exact)
         overlap = here(whole.overlap, core.overlap)
-        concepts = self._concepts.of(self._glossary.of(asked.text))
+        concepts = self._concepts.of(asked.concepts)
         # Letters cannot match across scripts: a target written only in other languages (an
         # FAQ entry only in English, asked about in Khmer) gets the typical letter evidence of
         # those written in the question's language, neither a bonus nor a penalty.
