@@ -162,11 +162,13 @@ class Inbox:
         """The chat is flooding: tell the user once, then wait without holding a slot."""
         async with self.services.db.unit_of_work() as uow:
             row = await uow.inbox.next_waiting(self.bot_id, chat_id)
-        if row is None:
-            return Found.NONE
-        if chat_id not in self._told_to_wait:
+            if row is None:
+                return Found.NONE
+            told = chat_id in self._told_to_wait
+            body = None if told else await uow.inbox.body(row.id)
+        if body is not None:
             self._told_to_wait.add(chat_id)
-            await ask_for_patience(self.services, self.bot, Update.de_json(row.body, self.bot))
+            await ask_for_patience(self.services, self.bot, Update.de_json(body, self.bot))
         await asyncio.sleep(wait)
         return Found.MORE
 
@@ -174,11 +176,11 @@ class Inbox:
         """Handle the chat's earliest waiting update, saying whether another waits after it
         (read in the same query, so a chat's last update costs no extra transaction)."""
         services, metrics = self.services, self.services.metrics
-        taken: tuple[int, Update] | None = None  # (row id, update): the row expires on rollback
+        taken: tuple[int, Update] | None = None  # (row id, update), for the error paths
         try:
             async with services.db.unit_of_work() as uow:
                 await uow.inbox.lock_chat(chat_id)
-                waiting = await uow.inbox.waiting(self.bot_id, chat_id, 2, bodies=False)
+                waiting = await uow.inbox.waiting(self.bot_id, chat_id, 2)
                 if not waiting:
                     return Found.NONE
                 row, found = waiting[0], Found.MORE if len(waiting) > 1 else Found.LAST

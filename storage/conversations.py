@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation
@@ -15,7 +16,9 @@ class Conversations:
         self._session = session
 
     async def get(self, telegram_id: int) -> Conversation | None:
-        return await self._session.get(Conversation, telegram_id)
+        # Every turn asks, and most find none: `session.get` would build its query each time.
+        query = _by_telegram_id()
+        return (await self._session.scalars(query, {"telegram_id": telegram_id})).one_or_none()
 
     async def begin(
         self, telegram_id: int, flow: str, step: str, data: dict[str, Any] | None = None
@@ -43,3 +46,8 @@ class Conversations:
             delete(Conversation).where(Conversation.telegram_id == telegram_id)
         )
         return bool(getattr(result, "rowcount", 0))
+
+
+@cache
+def _by_telegram_id() -> Select[Conversation]:
+    return select(Conversation).where(Conversation.telegram_id == bindparam("telegram_id"))

@@ -12,12 +12,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, Table, Update, bindparam, delete, func, select, text, update
+from sqlalchemy import (
+    Select,
+    Table,
+    TextClause,
+    Update,
+    bindparam,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 
 from storage.models import InboundUpdate
 
@@ -27,6 +37,15 @@ class Arrival:
     update_id: int
     chat_id: int
     body: dict[str, Any]
+
+
+class Waiting(NamedTuple):
+    """A waiting update as a turn reads it: plain values, not an ORM object the session would
+    track (and load, and map) for a row the turn only marks handled."""
+
+    id: int
+    update_id: int
+    received_at: datetime
 
 
 class Inbox:
@@ -57,22 +76,18 @@ class Inbox:
         if self._postgres:
             high, low = chat_id >> 32, chat_id & 0xFFFFFFFF
             low = low - (1 << 32) if low >= 1 << 31 else low
-            await self._session.execute(
-                text("SELECT pg_advisory_xact_lock(:high, :low)"), {"high": high, "low": low}
-            )
+            await self._session.execute(_lock_chat(), {"high": high, "low": low})
 
-    async def next_waiting(self, bot_id: int, chat_id: int) -> InboundUpdate | None:
+    async def next_waiting(self, bot_id: int, chat_id: int) -> Waiting | None:
         """The chat's earliest update not handled yet."""
         first = await self.waiting(bot_id, chat_id, 1)
         return first[0] if first else None
 
-    async def waiting(
-        self, bot_id: int, chat_id: int, limit: int, *, bodies: bool = True
-    ) -> Sequence[InboundUpdate]:
-        """The chat's earliest `limit` updates not handled yet, in order; without `bodies`,
-        reading a row's body raises (see `body`)."""
+    async def waiting(self, bot_id: int, chat_id: int, limit: int) -> list[Waiting]:
+        """The chat's earliest `limit` updates not handled yet, in order (their bodies, which
+        the update parsed on arrival makes unneeded, are read by `body`)."""
         where = {"bot_id": bot_id, "chat_id": chat_id, "limit": limit}
-        return (await self._session.scalars(_waiting(bodies), where)).all()
+        return [Waiting(*row) for row in await self._session.execute(_waiting(), where)]
 
     async def body(self, row_id: int) -> dict[str, Any]:
         body = await self._session.scalar(
@@ -128,20 +143,24 @@ def _add(postgres: bool) -> postgresql.Insert | sqlite.Insert:
 
 
 @cache
-def _waiting(bodies: bool) -> Select[InboundUpdate]:
-    query = (
-        select(InboundUpdate)
+def _lock_chat() -> TextClause:
+    return text("SELECT pg_advisory_xact_lock(:high, :low)")
+
+
+@cache
+def _waiting() -> Select[int, int, datetime]:
+    table = InboundUpdate.__table__
+    assert isinstance(table, Table)
+    return (
+        select(table.c.id, table.c.update_id, table.c.received_at)
         .where(
-            InboundUpdate.bot_id == bindparam("bot_id"),
-            InboundUpdate.chat_id == bindparam("chat_id"),
-            InboundUpdate.handled_at.is_(None),
+            table.c.bot_id == bindparam("bot_id"),
+            table.c.chat_id == bindparam("chat_id"),
+            table.c.handled_at.is_(None),
         )
-        .order_by(InboundUpdate.update_id)
+        .order_by(table.c.update_id)
         .limit(bindparam("limit"))
     )
-    if not bodies:
-        query = query.options(defer(InboundUpdate.body, raiseload=True))
-    return query
 
 
 @cache
