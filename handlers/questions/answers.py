@@ -145,9 +145,10 @@ def event_answer(turn: Turn, seen_by: Viewer, found: Event) -> Answer:
     """What an event is about (its card, when nothing is written about it), with a button to
     its card."""
     t, default = turn.t, found.default_language
-    text = event_card(t, found, turn.services.clock())
     if found.description:
         text = f"<b>{show(t, found.title, default)}</b>\n\n{show(t, found.description, default)}"
+    else:
+        text = event_card(t, found, turn.services.clock())
     return text, _buttons(seen_by, [[_when_and_where(turn, found)]])
 
 
