@@ -5,10 +5,15 @@ and the API server in this process do not count; latency is from the user's mess
 bot's reply.
 
     .venv/bin/python -m benchmarks.load [--engines sqlite,postgres] [--messages 300]
-        [--users 20] [--partners 1000] [--paced-rate 25 --paced-seconds 30] [--profile DIR]
+        [--users 20] [--partners 1000] [--paced-rate 25 --paced-seconds 30] [--flood]
+        [--profile DIR]
 
 Two phases per bot: round trips one after another per kind of message (CPU per reply), then
---paced-rate updates a second from all users at once for --paced-seconds (p50/p99, CPU). The
+--paced-rate updates a second from all users at once for --paced-seconds (p50/p99, CPU). With
+--flood, the paced phase runs again while one more partner sends 20 messages a second, and our
+bot keeps its default flood control (the other phases lift it, since a benchmark user sends
+faster than one a second); the table then shows the others' latency beside the first phase's.
+The
 PostgreSQL run uses a database `landscape_bot_load` on LANDSCAPE_BOT_BENCH_POSTGRES (default
 postgresql://postgres@127.0.0.1:5432/postgres), dropped and created fresh.
 """
@@ -40,6 +45,7 @@ TOKEN = "100000003:load-benchmark-token-for-the-local-bot-api"  # noqa: S105
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "bot" / "examples" / "content.toml"
 FIRST_USER = 500_000
+FLOOD_RATE = 20.0  # the flooder's messages a second
 POSTGRES = os.environ.get(
     "LANDSCAPE_BOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -58,6 +64,9 @@ class Measured:
     paced_cpu_ms: float = 0.0  # per reply while paced
     broadcasting: list[float] = field(default_factory=list)  # latencies while it goes out, ms
     broadcast_sent: int = 0  # broadcast messages sent in that window
+    flooded: list[float] = field(default_factory=list)  # others' latencies beside a flooder, ms
+    flooder_sent: int = 0
+    flooder_answered: int = 0  # replies the flooder got by the end of the phase
     lost: int = 0
     rss_start: float = 0.0
     settled: float = 0.0  # seconds from the first reply until the bot was idle
@@ -146,6 +155,8 @@ async def measure(
     before = bot.cpu_seconds()
     sent = await paced(api, users, args.paced_rate, args.paced_seconds, result.paced, result)
     result.paced_cpu_ms = (bot.cpu_seconds() - before) * 1000 / max(sent, 1)
+    if args.flood:
+        await flooded(api, users, args, result)
     if broadcast is not None:
         await broadcast()
         await paced(api, users, args.paced_rate, args.paced_seconds, result.broadcasting, result)
@@ -218,6 +229,36 @@ async def paced(
         else:
             latencies.append(latency)
     return count
+
+
+async def flooded(
+    api: LocalBotApi, users: list[int], args: argparse.Namespace, result: Measured
+) -> None:
+    """The paced phase again while a partner outside `users` sends FLOOD_RATE messages a
+    second (without waiting for answers) from a little before it until it ends."""
+    flooder = users[-1] + 1
+    before = sends_to(api, flooder)
+    done = asyncio.Event()
+
+    async def flood() -> int:
+        n = 0
+        started = time.perf_counter()
+        while not done.is_set():
+            await api.send_text(flooder, list(KINDS.values())[n % len(KINDS)])
+            n += 1
+            await asyncio.sleep(max(0.0, started + n / FLOOD_RATE - time.perf_counter()))
+        return n
+
+    flooding = asyncio.create_task(flood())
+    await asyncio.sleep(2)  # the flooder's bucket is empty before the others start
+    await paced(api, users, args.paced_rate, args.paced_seconds, result.flooded, result)
+    done.set()
+    result.flooder_sent = await flooding
+    result.flooder_answered = sends_to(api, flooder) - before
+
+
+def sends_to(api: LocalBotApi, chat_id: int) -> int:
+    return sum(1 for r in api.send_log if r.method == "sendMessage" and r.chat_id == chat_id)
 
 
 async def prepare_ours(url: str, users: list[int], partners: int) -> None:
@@ -297,7 +338,7 @@ async def run_one(name: str, args: argparse.Namespace, directory: Path) -> Measu
                              "base_file_url": api.base_file_url},
                 "database": {"url": url},
                 "delivery": {"per_second": args.per_second, "per_chat_interval": 0},
-                "flood": {"burst": 1000, "per_second": 1000},
+                **({} if args.flood else {"flood": {"burst": 1000, "per_second": 1000}}),
                 "checkins": {"prompts": False},
                 "health": {"enabled": False},
                 "logging": {"level": "WARNING"},
@@ -338,6 +379,16 @@ def report(results: dict[str, Measured], args: argparse.Namespace) -> None:
                 f"{m.broadcast_sent}") if m.broadcasting else "— | — | —"  # fmt: skip
         print(f"| {name} | {_p(m.paced, 50):.0f} | {_p(m.paced, 99):.0f} | {busy} | "
               f"{m.rss_start:.0f} | {m.rss_peak:.0f} | {m.lost} |")  # fmt: skip
+    if not args.flood:
+        return
+    print("\n| bot | others' p50 ms | p99 ms | beside a flooder: p50 ms | p99 ms | p99 ratio "
+          "| flooder's messages | answered |")  # fmt: skip
+    print("|---" * 8 + "|")
+    for name, m in results.items():
+        ratio = _p(m.flooded, 99) / _p(m.paced, 99)
+        print(f"| {name} | {_p(m.paced, 50):.0f} | {_p(m.paced, 99):.0f} | "
+              f"{_p(m.flooded, 50):.0f} | {_p(m.flooded, 99):.0f} | {ratio:.2f}× | "
+              f"{m.flooder_sent} | {m.flooder_answered} |")  # fmt: skip
 
 
 def _p(values: list[float], percentile: int) -> float:
@@ -375,7 +426,15 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, help="sample each bot with py-spy while it answers /help (DIR)"
     )
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument(
+        "--flood", action="store_true",
+        help="then pace again beside a partner sending 20 messages a second (needs --users "
+        "above 1.25 × --paced-rate: flood control stays on, one message a second per user)",
+    )  # fmt: skip
+    args = parser.parse_args()
+    if args.flood and args.users < 1.25 * args.paced_rate:
+        parser.error("--flood keeps flood control on: --users must be at least 1.25 × --paced-rate")
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":
