@@ -17,6 +17,7 @@ from bot.content import (
     read_content_file,
 )
 from bot.logs import configure_logging
+from bot.ops.memory import limit_malloc_arenas
 from bot.settings import ConfigError, Settings, StartupError, load_settings
 from storage.backup import BackupError, backup, restore
 from storage.database import Database, DatabaseBusy
@@ -24,6 +25,7 @@ from storage.database import Database, DatabaseBusy
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    limit_malloc_arenas()
     try:
         settings = load_settings(args.config)
         configure_logging(
