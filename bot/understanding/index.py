@@ -148,6 +148,9 @@ class Index:
         self._builtin = np.array([":" not in target for target in self.targets], dtype=bool)
         languages = sorted({t.language for t in self.texts})
         self._language_number = {language: n for n, language in enumerate(languages)}
+        self._asking_language = np.array(
+            [self._language_number[t.language] for t in self._asking], dtype=np.intp
+        )
         self._written = np.zeros((len(languages), len(self.targets)), dtype=bool)
         for t in self.texts:
             self._written[self._language_number[t.language], number[t.target]] = True
@@ -202,7 +205,10 @@ class Index:
         def here(whole_part: npt.NDArray[Any], core_part: npt.NDArray[Any]) -> npt.NDArray[Any]:
             return np.where(builtin, core_part, whole_part)
 
-        asking, asking_at = here(whole.asked, core.asked), here(whole.asked_at, core.asked_at)
+        asking = here(whole.asked, core.asked)
+        asking_at = here(
+            self._part_at(whole.asked_at, core.asked_at, asked.language), core.asked_at
+        )
         answered = here(whole.answered, core.answered)
         answered_at = here(whole.answered_at, core.answered_at)
         similarity, passage, exact = asking, answered, here(whole.exact, core.exact)
@@ -268,6 +274,18 @@ class Index:
             answered,
             answered_at,
         )
+
+    def _part_at(
+        self, whole_at: npt.NDArray[np.intp], core_at: npt.NDArray[np.intp], language: str
+    ) -> npt.NDArray[np.intp]:
+        """Per target, the way of asking that tells which part of it is asked about: the one
+        closest to the whole question, unless that one is in another language. Such a way of
+        asking came close by the name it shares with the question, not by what it asks ("ايه
+        هو FLRM", what is FLRM, for "FLRM 요즘 어케 돼가?", how is FLRM going): the one closest
+        to the words besides the name tells."""
+        languages = np.append(self._asking_language, -1)  # -1: no way of asking
+        elsewhere = languages[whole_at] != self._language_number.get(language, -1)
+        return np.where(elsewhere & (core_at >= 0), core_at, whole_at)
 
     def _unheard(
         self, vector: Vectors, asking: Vectors, named: Collection[str]
