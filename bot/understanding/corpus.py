@@ -52,6 +52,7 @@ class Text:
     role: Role  # "query": a way of asking; "passage": content that answers
     part: str = ""  # which part of the target it comes from: shown as the answer
     about: str = ""  # the programme target an FAQ entry is about: the same answer, elsewhere
+    unnamed: str = ""  # a programme's way of asking, with its name left out
 
 
 async def content_texts(
@@ -160,7 +161,9 @@ def _asking(target: str, programme: Programme) -> Iterator[Text]:
                 )
                 for name in filled:
                     if part != "figure":
-                        yield Text(target, language, phrase.format(name=name), "query", part)
+                        unnamed = " ".join(phrase.format(name="").split())
+                        text = phrase.format(name=name)
+                        yield Text(target, language, text, "query", part, unnamed=unnamed)
                         continue
                     # A figure is asked about by its label: "how much funding did phase 1
                     # leverage" reads like "how much {additional funding leveraged in phase 1}".

@@ -10,7 +10,7 @@ texts that changed are embedded again.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.intents import normalize
 from bot.understanding.concepts import Glossary, shipped_glossary
-from bot.understanding.corpus import Text
+from bot.understanding.corpus import PROGRAMME, Text
 from bot.understanding.embedding import Embedder, Vectors
 
 # A content text shares the question's names ("FLRM"), which lifts its similarity whatever the
@@ -32,6 +32,11 @@ GRAM = 4
 # A question's first characters are embedded: a long message says early what it asks, and a
 # 4,096-character one would take seconds of CPU (the model reads 512 tokens at most anyway).
 EMBEDDED_CHARS = 500
+# How much closer a question must be to a programme's way of asking how it is going than to the
+# same words without its name, for the programme to be meant though not named ("how is the
+# Asian drylands partnership going?"); a question about how everything is going is no closer
+# (chosen on the dev questions: 0.02 of cosine).
+IMPLIED = 0.02
 LEVEL_QUANTILE = 0.9  # where a language's texts stand for a question: near the top
 Floats = npt.NDArray[np.float64]
 
@@ -123,6 +128,14 @@ class Index:
         passage_vectors = embedder.embed([t.text for t in self._passages], "passage")
         self._vectors = np.concatenate([asking_vectors, passage_vectors])
         self._asking_keys = [normalize(t.text) for t in self._asking]
+        # A programme's ways of asking how it is going, and the same words without its name:
+        # see `_unheard`.
+        self._status_at = np.flatnonzero(
+            [t.part == "status" and t.target.startswith(PROGRAMME) for t in self._asking]
+        )
+        status = [self._asking[n] for n in self._status_at.tolist()]
+        self._status_of = np.array([t.target for t in status], dtype=object)
+        self._unnamed_vectors = embedder.embed([t.unnamed for t in status], "query")
         # Each text's part, and at -1 (no such text) none.
         self._asking_parts = [*(t.part for t in self._asking), ""]
         self._passage_parts = [*(t.part for t in self._passages), ""]
@@ -135,6 +148,9 @@ class Index:
         self._builtin = np.array([":" not in target for target in self.targets], dtype=bool)
         languages = sorted({t.language for t in self.texts})
         self._language_number = {language: n for n, language in enumerate(languages)}
+        self._asking_language = np.array(
+            [self._language_number[t.language] for t in self._asking], dtype=np.intp
+        )
         self._written = np.zeros((len(languages), len(self.targets)), dtype=bool)
         for t in self.texts:
             self._written[self._language_number[t.language], number[t.target]] = True
@@ -174,21 +190,25 @@ class Index:
         concepts = self._glossary.of(text)
         return Asked(text, core, language, vectors[0], core_vector, concepts)
 
-    def evidence(self, asked: Asked) -> Evidence:
+    def evidence(self, asked: Asked, named: Collection[str] = ()) -> Evidence:
         """Evidence for every target. Built-in intents are judged on the question's core (what
-        it asks, without the names and dates it narrows to), content on the whole question."""
-        whole = self._search(asked.text, asked.vector, asked.language)
+        it asks, without the names and dates it narrows to), content on the whole question.
+        `named`: the programme targets the question names."""
+        whole = self._search(asked.text, asked.vector, asked.language, named)
         core = (
             whole
             if asked.core == asked.text
-            else self._search(asked.core, asked.core_vector, asked.language)
+            else self._search(asked.core, asked.core_vector, asked.language, named)
         )
         builtin = self._builtin
 
         def here(whole_part: npt.NDArray[Any], core_part: npt.NDArray[Any]) -> npt.NDArray[Any]:
             return np.where(builtin, core_part, whole_part)
 
-        asking, asking_at = here(whole.asked, core.asked), here(whole.asked_at, core.asked_at)
+        asking = here(whole.asked, core.asked)
+        asking_at = here(
+            self._part_at(whole.asked_at, core.asked_at, asked.language), core.asked_at
+        )
         answered = here(whole.answered, core.answered)
         answered_at = here(whole.answered_at, core.answered_at)
         similarity, passage, exact = asking, answered, here(whole.exact, core.exact)
@@ -227,7 +247,9 @@ class Index:
             ~written,
         )
 
-    def _search(self, text: str, vector: Vectors | None, language: str) -> _Found:
+    def _search(
+        self, text: str, vector: Vectors | None, language: str, named: Collection[str]
+    ) -> _Found:
         size = len(self.targets)
         if vector is None or not text:
             nothing, none_at = np.zeros(size), np.full(size, -1, dtype=np.intp)
@@ -236,9 +258,10 @@ class Index:
         likeness = process.cdist([key], self._asking_keys, scorer=fuzz.ratio, dtype=np.float32)
         similarities = _cosines(self._vectors, vector)
         asking, passages = np.split(similarities, [len(self._asking)])
-        asked, asked_at = self._best(
-            self._asking_groups, _centred(asking, self._asking_languages, language)
-        )
+        centred = _centred(asking, self._asking_languages, language)
+        unheard = self._unheard(vector, asking, named)
+        centred[unheard] = likeness[0][unheard] = 0.0
+        asked, asked_at = self._best(self._asking_groups, centred)
         answered, answered_at = self._best(
             self._passage_groups, _centred(passages, self._passage_languages, language)
         )
@@ -251,6 +274,32 @@ class Index:
             answered,
             answered_at,
         )
+
+    def _part_at(
+        self, whole_at: npt.NDArray[np.intp], core_at: npt.NDArray[np.intp], language: str
+    ) -> npt.NDArray[np.intp]:
+        """Per target, the way of asking that tells which part of it is asked about: the one
+        closest to the whole question, unless that one is in another language. Such a way of
+        asking came close by the name it shares with the question, not by what it asks ("ايه
+        هو FLRM", what is FLRM, for "FLRM 요즘 어케 돼가?", how is FLRM going): the one closest
+        to the words besides the name tells."""
+        languages = np.append(self._asking_language, -1)  # -1: no way of asking
+        elsewhere = languages[whole_at] != self._language_number.get(language, -1)
+        return np.where(elsewhere & (core_at >= 0), core_at, whole_at)
+
+    def _unheard(
+        self, vector: Vectors, asking: Vectors, named: Collection[str]
+    ) -> npt.NDArray[np.bool_]:
+        """The ways of asking that are no evidence for their programme: how it is going,
+        asked in words that are as close without its name. A question about how everything is
+        going ("how far has the work got?") reads like "how far has {name} got?" whatever the
+        name; a question naming no programme means one only if its name brings it closer
+        ("how is the Asian drylands partnership going?")."""
+        gain = asking[self._status_at] - _cosines(self._unnamed_vectors, vector)
+        meant = np.isin(self._status_of, list(named)) | (gain > IMPLIED)
+        unheard = np.zeros(len(asking), dtype=bool)
+        unheard[self._status_at[~meant]] = True
+        return unheard
 
     def _best(self, groups: _Groups, similarities: Vectors) -> tuple[Floats, npt.NDArray[np.intp]]:
         """Each target's highest similarity (0 when it has no such text), and the text that

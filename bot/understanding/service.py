@@ -30,7 +30,7 @@ from bot.intents import (
     builtin_stopwords,
     normalize,
 )
-from bot.understanding.corpus import EVENT, Text, builtin_texts, content_texts
+from bot.understanding.corpus import EVENT, PROGRAMME, Text, builtin_texts, content_texts
 from bot.understanding.embedding import DEFAULT_EMBEDDER, Remembering, Vectors, load_embedder
 from bot.understanding.index import Evidence, Index
 from bot.understanding.names import Named, Names
@@ -193,7 +193,8 @@ class Understanding:
         core = _core(text, window, named, language)
         asked = await asyncio.to_thread(index.ask, text, core, language)
         hidden = {f"{EVENT}{i}" for i, event in content.events.items() if not visible(event)}
-        evidence = index.evidence(asked).without(hidden)
+        programmes = {f"{PROGRAMME}{i}" for i in named.programmes}
+        evidence = index.evidence(asked, programmes).without(hidden)
         dated: frozenset[str] = frozenset()
         if window is not None and window.on is not None:  # the events held on a date named
             on = window.on

@@ -10,6 +10,7 @@ points at the events held then, whichever year ("what was said at the 17 Decembe
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import re
 import tomllib
@@ -87,6 +88,11 @@ class _Pattern:
 def find_window(text: str, language: str, today: date) -> Window | None:
     """The window `text` names, in the asker's language first, then in any other."""
     normalized = normalize(text)
+    window = _named_window(normalized, language, today)
+    return _as_written(window, normalized, language) if window else None
+
+
+def _named_window(normalized: str, language: str, today: date) -> Window | None:
     unspaced = normalized.replace(" ", "")
     tables = _patterns()
     for code in dict.fromkeys([language, *tables]):
@@ -97,6 +103,31 @@ def find_window(text: str, language: str, today: date) -> Window | None:
             if found:
                 return _window(pattern, found, today)
     return _slipped(normalized, tables.get(language, ()), today)
+
+
+def _as_written(window: Window, normalized: str, language: str) -> Window:
+    """The window's words as the question writes them, so that they can be left out of it:
+    with the spaces a script written without them may still have ("이번 주" for "이번주"), and
+    the particle the language glues after them ("주말에": at the weekend), so that what is left
+    is whole words ("등산 갈 사람", not "에 등산 갈 사람")."""
+    letters = r"\s?".join(re.escape(char) for char in window.words.replace(" ", ""))
+    particles = _particles().get(language)
+    after = rf"(?:(?:{particles})(?=\s|$))?" if particles else ""
+    found = re.search(letters + after, normalized)
+    return dataclasses.replace(window, words=found.group(0)) if found else window
+
+
+@functools.cache
+def _particles(directory: Path | None = None) -> dict[str, str]:
+    """Per language, an alternation of the particles glued after a time, longest first."""
+    found = {}
+    for path in sorted((directory or locales_dir()).glob(f"*/{WINDOWS_FILE}")):
+        with path.open("rb") as source:
+            words = tomllib.load(source).get("particles", [])
+        if words:
+            ordered = sorted({normalize(w) for w in words}, key=len, reverse=True)
+            found[path.parent.name] = "|".join(re.escape(w) for w in ordered)
+    return found
 
 
 def _slipped(normalized: str, patterns: tuple[_Pattern, ...], today: date) -> Window | None:
