@@ -17,7 +17,6 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from babel.dates import get_day_names, get_month_names
@@ -118,15 +117,13 @@ def _as_written(window: Window, normalized: str, language: str) -> Window:
 
 
 @functools.cache
-def _particles(directory: Path | None = None) -> dict[str, str]:
+def _particles() -> dict[str, str]:
     """Per language, an alternation of the particles glued after a time, longest first."""
     found = {}
-    for path in sorted((directory or locales_dir()).glob(f"*/{WINDOWS_FILE}")):
-        with path.open("rb") as source:
-            words = tomllib.load(source).get("particles", [])
-        if words:
-            ordered = sorted({normalize(w) for w in words}, key=len, reverse=True)
-            found[path.parent.name] = "|".join(re.escape(w) for w in ordered)
+    for language, table in _tables().items():
+        ordered = sorted({normalize(w) for w in table.get("particles", [])}, key=len, reverse=True)
+        if ordered:
+            found[language] = "|".join(re.escape(w) for w in ordered)
     return found
 
 
@@ -232,14 +229,19 @@ def _next_month(first: date) -> date:
 
 
 @functools.cache
-def _patterns(directory: Path | None = None) -> dict[str, tuple[_Pattern, ...]]:
-    """Every language's patterns, in the order they are tried."""
-    tables: dict[str, tuple[_Pattern, ...]] = {}
-    for path in sorted((directory or locales_dir()).glob(f"*/{WINDOWS_FILE}")):
+def _tables() -> dict[str, dict[str, Any]]:
+    """Every language's windows.toml."""
+    tables = {}
+    for path in sorted(locales_dir().glob(f"*/{WINDOWS_FILE}")):
         with path.open("rb") as source:
-            table = tomllib.load(source)
-        tables[path.parent.name] = tuple(_language_patterns(path.parent.name, table))
+            tables[path.parent.name] = tomllib.load(source)
     return tables
+
+
+@functools.cache
+def _patterns() -> dict[str, tuple[_Pattern, ...]]:
+    """Every language's patterns, in the order they are tried."""
+    return {language: tuple(_language_patterns(language, t)) for language, t in _tables().items()}
 
 
 def _language_patterns(language: str, table: dict[str, Any]) -> Iterator[_Pattern]:
