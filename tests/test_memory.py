@@ -6,15 +6,17 @@ import textwrap
 from pathlib import Path
 
 # A process that starts eight threads which each allocate from malloc (blocks too large for
-# Python's own allocator), then asks glibc how many arenas (heaps) it made.
+# Python's own allocator) while all are alive, then asks glibc how many arenas (heaps) it made.
 COUNT_HEAPS = """
 import ctypes, ctypes.util, sys, threading
 from bot.ops.memory import limit_malloc_arenas
 if sys.argv[1] == "capped":
     assert limit_malloc_arenas()
 held = []
+together = threading.Barrier(8)  # none ends (freeing its arena for the next) before all allocate
 def allocate():
     held.extend(bytes(8192) for _ in range(200))
+    together.wait()
 threads = [threading.Thread(target=allocate) for _ in range(8)]
 for thread in threads: thread.start()
 for thread in threads: thread.join()
