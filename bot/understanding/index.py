@@ -148,8 +148,9 @@ class Index:
         self._builtin = np.array([":" not in target for target in self.targets], dtype=bool)
         languages = sorted({t.language for t in self.texts})
         self._language_number = {language: n for n, language in enumerate(languages)}
+        # Each way of asking's language, and at -1 (no such text) none.
         self._asking_language = np.array(
-            [self._language_number[t.language] for t in self._asking], dtype=np.intp
+            [*(self._language_number[t.language] for t in self._asking), -1], dtype=np.intp
         )
         self._written = np.zeros((len(languages), len(self.targets)), dtype=bool)
         for t in self.texts:
@@ -283,8 +284,7 @@ class Index:
         asking came close by the name it shares with the question, not by what it asks ("ايه
         هو FLRM", what is FLRM, for "FLRM 요즘 어케 돼가?", how is FLRM going): the one closest
         to the words besides the name tells."""
-        languages = np.append(self._asking_language, -1)  # -1: no way of asking
-        elsewhere = languages[whole_at] != self._language_number.get(language, -1)
+        elsewhere = self._asking_language[whole_at] != self._language_number.get(language, -1)
         return np.where(elsewhere & (core_at >= 0), core_at, whole_at)
 
     def _unheard(
