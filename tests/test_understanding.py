@@ -106,6 +106,27 @@ def test_the_time_a_question_narrows_to(
     assert end is None or window.end == end
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "words"),
+    [
+        ("ko", "주말에 등산 갈 사람?", "주말에"),  # with the particle glued after it
+        ("ko", "이번 주에는 회의 없어요?", "이번 주에는"),  # with its space, as written
+        ("ko", "12월 17일에 뭐 했어요", "12월 17일에"),
+        ("ko", "다음주까지 보고서 내야 해요?", "다음주까지"),
+        ("ko", "주말 일정", "주말"),
+        ("km", "សប្តាហ៍ ក្រោយ មានប្រជុំទេ", "សប្តាហ៍ ក្រោយ"),
+        ("en", "anything this week?", "this week"),
+    ],
+)
+def test_a_times_words_are_as_the_question_writes_them(
+    language: str, text: str, words: str
+) -> None:
+    """They are left out of the question to find what it asks: what is left is whole words."""
+    window = find_window(text, language, MONDAY)
+    assert window is not None
+    assert window.words == words
+
+
 def test_questions_that_ask_the_same_thing_are_grouped() -> None:
     embedder = load_embedder()
     texts = [

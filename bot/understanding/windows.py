@@ -10,7 +10,6 @@ points at the events held then, whichever year ("what was said at the 17 Decembe
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import re
 import tomllib
@@ -77,54 +76,25 @@ class Dated:
 class _Pattern:
     name: str
     regex: re.Pattern[str]
-    glued: bool  # matched against the text without spaces
-    numbers: Mapping[str, int]  # number words, normalized, for "{n}"
+    numbers: Mapping[str, int]  # number words, normalized and without spaces, for "{n}"
     own_only: bool  # an abbreviation: too short to look for outside the asker's language
     phrase: str = ""  # words of a spaced script without a number, normalized: read with slips
     months: Mapping[str, int] = field(default_factory=dict)  # a date's month names, normalized
+    # and, in a script written without spaces, without them
 
 
 def find_window(text: str, language: str, today: date) -> Window | None:
     """The window `text` names, in the asker's language first, then in any other."""
     normalized = normalize(text)
-    window = _named_window(normalized, language, today)
-    return _as_written(window, normalized, language) if window else None
-
-
-def _named_window(normalized: str, language: str, today: date) -> Window | None:
-    unspaced = normalized.replace(" ", "")
     tables = _patterns()
     for code in dict.fromkeys([language, *tables]):
         for pattern in tables.get(code, ()):
             if pattern.own_only and code != language:
                 continue
-            found = pattern.regex.search(unspaced if pattern.glued else normalized)
+            found = pattern.regex.search(normalized)
             if found:
                 return _window(pattern, found, today)
     return _slipped(normalized, tables.get(language, ()), today)
-
-
-def _as_written(window: Window, normalized: str, language: str) -> Window:
-    """The window's words as the question writes them, so that they can be left out of it:
-    with the spaces a script written without them may still have ("이번 주" for "이번주"), and
-    the particle the language glues after them ("주말에": at the weekend), so that what is left
-    is whole words ("등산 갈 사람", not "에 등산 갈 사람")."""
-    letters = r"\s?".join(re.escape(char) for char in window.words.replace(" ", ""))
-    particles = _particles().get(language)
-    after = rf"(?:(?:{particles})(?=\s|$))?" if particles else ""
-    found = re.search(letters + after, normalized)
-    return dataclasses.replace(window, words=found.group(0)) if found else window
-
-
-@functools.cache
-def _particles() -> dict[str, str]:
-    """Per language, an alternation of the particles glued after a time, longest first."""
-    found = {}
-    for language, table in _tables().items():
-        ordered = sorted({normalize(w) for w in table.get("particles", [])}, key=len, reverse=True)
-        if ordered:
-            found[language] = "|".join(re.escape(w) for w in ordered)
-    return found
 
 
 def _slipped(normalized: str, patterns: tuple[_Pattern, ...], today: date) -> Window | None:
@@ -169,7 +139,7 @@ def _window(pattern: _Pattern, found: re.Match[str], today: date) -> Window:
     following = _next_month(first)
     if pattern.name == "date":
         groups = found.groupdict()
-        month = int(groups["mm"]) if groups.get("mm") else pattern.months[groups["m"]]
+        month = int(groups["mm"]) if groups.get("mm") else pattern.months[_unspaced(groups["m"])]
         return _dated(found, month, today)
     match name:
         case "today":
@@ -188,7 +158,7 @@ def _window(pattern: _Pattern, found: re.Match[str], today: date) -> Window:
         case "next_month":
             return Window(name, following, _next_month(following), words)
         case "days" | "weeks":
-            number = found.group("n")
+            number = _unspaced(found.group("n"))
             days = int(number) if number.isdecimal() else pattern.numbers[number]
             days *= 7 if name == "weeks" else 1
             return Window(f"days:{days}", today, today + timedelta(days=days + 1), words)
@@ -254,71 +224,77 @@ def _language_patterns(language: str, table: dict[str, Any]) -> Iterator[_Patter
         for prefix in ["", *table.get("number_prefixes", [])]
     ]
     numbers = "|".join([r"\d{1,3}", *(re.escape(word) for _, word in spellings)])
-    values = {word: n for n, word in spellings}
-    values |= {word.replace(" ", ""): n for word, n in values.items()}
+    values = {_unspaced(word): n for n, word in spellings}
     months = _month_names(language)
+    # What the language glues after a time ("주말에", "다음 주까지"): part of the time's words,
+    # so that what is left of the question is whole words ("등산 갈 사람", not "에 등산 갈 사람").
+    glued = sorted({normalize(w) for w in table.get("particles", [])}, key=len, reverse=True)
+    after = rf"(?:(?:{'|'.join(map(re.escape, glued))})(?=\s|$))?" if glued else ""
+    compile_ = functools.partial(_compile, numbers=numbers, values=values, after=after)
     for kind in KINDS:
         if kind == "dates":
             named = {name: month for month, names in months.items() for name in names}
-            yield from (_compile_date(template, named) for template in table.get(kind, []))
+            yield from (_compile_date(t, named, after) for t in table.get(kind, []))
         elif kind == "spans":  # a span with a name of its own: "fortnight" = 14
             for phrase, days in table.get(kind, {}).items():
-                yield _compile(f"days:{days}", phrase, numbers, values)
+                yield compile_(f"days:{days}", phrase)
         else:
             for phrase in table.get(kind, []):
-                yield _compile(kind, phrase, numbers, values)
+                yield compile_(kind, phrase)
     # A day of the week by its full name ("vendredi", "금요일"), as `weekday` writes it
     # ("ថ្ងៃ{day}": Khmer's bare "អាទិត្យ", Sunday, is also a week).
     written = table.get("weekday", "{day}")
     for number, name in sorted(get_day_names("wide", "format", language).items()):
-        yield _compile(f"weekday:{number}", written.format(day=name), numbers, values)
+        yield compile_(f"weekday:{number}", written.format(day=name))
     ambiguous = {normalize(word) for word in table.get("ambiguous_months", [])}
     before = "|".join(re.escape(normalize(word)) for word in table.get("month_words", []))
     for month, names in months.items():
         for name, short in sorted(names.items(), key=lambda item: -len(item[0])):
             if name not in ambiguous:
-                yield _compile(f"month:{month}", name, numbers, values, own_only=short)
+                yield compile_(f"month:{month}", name, own_only=short)
             elif before:
-                yield _compile(f"month:{month}", name, numbers, values, before=before)
+                yield compile_(f"month:{month}", name, before=before)
 
 
-def _compile_date(template: str, months: dict[str, int]) -> _Pattern:
+def _compile_date(template: str, months: dict[str, int], after: str) -> _Pattern:
     """A date's pattern from a template of `{d}` (day), `{y}` (year), `{month}` (any of the
     language's month names) or `{mm}` (a month's number) between words ("{d} de {month}",
-    "{y}년 {month}", "ខែ{mm}")."""
+    "{y}년 {month}", "ខែ{mm}"), then a particle the language may glue after it (`after`)."""
     pieces = re.split(r"(\{d\}|\{y\}|\{month\}|\{mm\})", template)
     literal = normalize(" ".join(p for p in pieces if not p.startswith("{")))
     glued = _main_script(literal + " ".join(months)) in GLUED_SCRIPTS
-    names = "|".join(re.escape(n) for n in sorted(months, key=len, reverse=True))
+    written = _any_spacing if glued else re.escape
+    names = "|".join(written(n) for n in sorted(months, key=len, reverse=True))
     month = f"(?P<m>{names})"
     if _main_script(" ".join(months)) == "ARABIC":  # "بديسمبر 2020", "فدجنبر"
         month = f"[وف]?[بكل]?{month}"
     holes = {"{d}": _DAY, "{y}": _YEAR, "{month}": month, "{mm}": _MONTH_NUMBER}
-    parts = [holes.get(p) or re.escape(normalize(p)) for p in pieces if p.strip()]
-    if glued:
-        parts = [part.replace(r"\ ", "") for part in parts]
-        pattern = rf"(?<!\d){''.join(parts)}"
-        unspaced = {name.replace(" ", ""): month for name, month in months.items()}
-        return _Pattern("date", re.compile(pattern), True, {}, False, months=unspaced)
-    pattern = rf"(?<!\w){' '.join(parts)}(?!\w)"
-    return _Pattern("date", re.compile(pattern), False, {}, False, months=months)
+    parts = [holes.get(p) or written(normalize(p)) for p in pieces if p.strip()]
+    spacing = r"\s?" if glued else " "
+    pattern = spacing.join(parts)
+    pattern = rf"(?<!\d){pattern}" if glued else rf"(?<!\w){pattern}(?!\w)"
+    unspaced = {_unspaced(name): month for name, month in months.items()}
+    return _Pattern("date", re.compile(pattern + after), {}, False, months=unspaced)
 
 
 def _compile(
     name: str,
     phrase: str,
+    *,
     numbers: str,
     values: dict[str, int],
-    *,
+    after: str,
     before: str = "",
     own_only: bool = False,
 ) -> _Pattern:
+    """The pattern of a window's `phrase`, where "{n}" is a number (one of `numbers`), `before`
+    what must come before it and `after` a particle that may be glued after it."""
     parts = [normalize(part) for part in phrase.split("{n}")]
     glued = _main_script(" ".join(parts)) in GLUED_SCRIPTS
     if glued:
-        parts = [part.replace(" ", "") for part in parts]
-    space = "" if glued else " "
-    pattern = f"{space}(?P<n>{numbers}){space}".join(re.escape(part) for part in parts).strip()
+        pattern = rf"\s?(?P<n>{numbers})\s?".join(_any_spacing(part) for part in parts)
+    else:
+        pattern = f" (?P<n>{numbers}) ".join(re.escape(part) for part in parts).strip()
     if before:
         pattern = f"(?:{before}) {pattern}"
     if not glued:  # whole words only: "may" is no month in "mayor"
@@ -329,7 +305,17 @@ def _compile(
         pattern = rf"(?<!\d){pattern}"
     words = " ".join(parts)
     slips = not glued and len(parts) == 1 and " " in words and len(words) >= SLIP_MIN_LETTERS
-    return _Pattern(name, re.compile(pattern), glued, values, own_only, words if slips else "")
+    return _Pattern(name, re.compile(pattern + after), values, own_only, words if slips else "")
+
+
+def _any_spacing(words: str) -> str:
+    """A pattern for `words` of a script written without spaces, which a question may still
+    write with or without them between its letters ("이번 주", "이번주")."""
+    return r"\s?".join(re.escape(char) for char in _unspaced(words))
+
+
+def _unspaced(words: str) -> str:
+    return words.replace(" ", "")
 
 
 def _month_names(language: str) -> dict[int, dict[str, bool]]:
