@@ -13,8 +13,9 @@ Two phases per bot: round trips one after another per kind of message (CPU per r
 --flood, the paced phase runs again while one more partner sends 20 messages a second, and our
 bot keeps its default flood control (the other phases lift it, since a benchmark user sends
 faster than one a second); the table then shows the others' latency beside the first phase's.
-The
-PostgreSQL run uses a database `landscape_bot_load` on LANDSCAPE_BOT_BENCH_POSTGRES (default
+Our bot logs each time its event loop was held 100 ms or more (bot/ops/stalls.py): the table
+counts those logged from the first phase on, and the longest. The PostgreSQL run uses a
+database `landscape_bot_load` on LANDSCAPE_BOT_BENCH_POSTGRES (default
 postgresql://postgres@127.0.0.1:5432/postgres), dropped and created fresh.
 """
 
@@ -24,6 +25,7 @@ import argparse
 import asyncio
 import functools
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -55,6 +57,7 @@ KINDS = {  # what a partner sends; the echo bot gets the same texts
     "question": "when is the next meeting?",
 }
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+HELD = re.compile(r"the event loop was held for (\d+) ms")
 
 
 @dataclass
@@ -72,6 +75,7 @@ class Measured:
     settled: float = 0.0  # seconds from the first reply until the bot was idle
     idle_cpu_ms: float = 0.0  # a second of doing nothing
     rss_peak: float = 0.0
+    held: list[float] = field(default_factory=list)  # event-loop holds of 100 ms or more, ms
 
 
 class BotProcess:
@@ -93,6 +97,12 @@ class BotProcess:
         if self.process.returncode is None:
             self.process.terminate()
         await asyncio.wait_for(self.process.wait(), timeout=30)
+
+    def holds_since(self, offset: int) -> list[float]:
+        """The event-loop holds the bot logged (bot/ops/stalls.py) after `offset` of its log."""
+        with self.log.open("rb") as log:
+            log.seek(offset)
+            return [float(ms) for ms in HELD.findall(log.read().decode(errors="replace"))]
 
     def cpu_seconds(self) -> float:
         assert self.process is not None
@@ -146,6 +156,7 @@ async def measure(
     for user in users:  # warm: each user's first message loads what later ones reuse
         await round_trip(api, user, "/help")
     result.rss_start = bot.memory_mib("VmRSS")
+    logged = bot.log.stat().st_size  # holds from here on are the updates' and the batch's
     for kind, text in KINDS.items():
         before = bot.cpu_seconds()
         for n in range(args.messages):
@@ -162,6 +173,7 @@ async def measure(
         await paced(api, users, args.paced_rate, args.paced_seconds, result.broadcasting, result)
         result.broadcast_sent = sends(api, not_to=set(users))
     result.rss_peak = bot.memory_mib("VmHWM")
+    result.held = bot.holds_since(logged)
     return result
 
 
@@ -372,13 +384,16 @@ def report(results: dict[str, Measured], args: argparse.Namespace) -> None:
         print(f"| {name} | {' | '.join(cells)} | {m.paced_cpu_ms:.2f} | {m.idle_cpu_ms:.1f} "
               f"| {m.settled:.0f} |")  # fmt: skip
     print("\n| bot | p50 ms | p99 ms | while broadcasting: p50 ms | p99 ms | broadcast sent "
-          "| RSS start MiB | RSS peak MiB | no reply |")  # fmt: skip
-    print("|---" * 9 + "|")
+          "| RSS start MiB | RSS peak MiB | no reply | loop held ≥ 100 ms "
+          "| longest ms |")  # fmt: skip
+    print("|---" * 11 + "|")
     for name, m in results.items():
         busy = (f"{_p(m.broadcasting, 50):.0f} | {_p(m.broadcasting, 99):.0f} | "
                 f"{m.broadcast_sent}") if m.broadcasting else "— | — | —"  # fmt: skip
+        # (the echo bot does not watch its loop)
+        held = "— | —" if m is echo else f"{len(m.held)} | {max(m.held, default=0):.0f}"
         print(f"| {name} | {_p(m.paced, 50):.0f} | {_p(m.paced, 99):.0f} | {busy} | "
-              f"{m.rss_start:.0f} | {m.rss_peak:.0f} | {m.lost} |")  # fmt: skip
+              f"{m.rss_start:.0f} | {m.rss_peak:.0f} | {m.lost} | {held} |")  # fmt: skip
     if not args.flood:
         return
     print("\n| bot | others' p50 ms | p99 ms | beside a flooder: p50 ms | p99 ms | p99 ratio "

@@ -16,6 +16,7 @@ from bot.app import build_application, build_inbox, build_services, on_start, se
 from bot.delivery.dispatcher import Dispatcher, process_owner
 from bot.delivery.limits import Limits
 from bot.ops.server import OpsServer
+from bot.ops.stalls import StallWatch
 from bot.polling import poll
 from bot.services import Services
 from bot.settings import Settings, StartupError
@@ -71,6 +72,7 @@ async def serve(
         application,
         sending_bot(services) as bot,
         OpsServer(services, bot) as ops,  # listening before anything starts, so /healthz answers
+        StallWatch(services.metrics.loop_lag),
     ):
         await application.start()
         inbox = build_inbox(services, application.bot, owner)

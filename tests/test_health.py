@@ -3,7 +3,10 @@ in each receiving mode, the bot harness for metrics, and a bot whose database is
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
+import time
 from pathlib import Path
 
 import aiohttp
@@ -11,7 +14,9 @@ import pytest
 from telegram import Bot
 
 from bot.app import build_services
+from bot.ops.metrics import Metrics
 from bot.ops.server import OpsServer
+from bot.ops.stalls import StallWatch
 from bot.sandbox.api_server import LocalBotApi
 from bot.settings import ConfigError, Settings
 from storage.models import StakeholderType
@@ -90,7 +95,28 @@ async def test_metrics_count_an_update_that_went_through_the_bot(
     assert "landscape_bot_due_deliveries 0.0" in text
     assert "landscape_bot_oldest_due_age_seconds 0.0" in text
     assert re.search(r'landscape_bot_ready\{check="database"\} 1\.0', text)
+    lag_checks = re.search(r"^landscape_bot_event_loop_lag_seconds_count (\S+)$", text, re.M)
+    assert lag_checks is not None  # the loop is watched
+    assert float(lag_checks.group(1)) > 0
     assert TOKEN not in text
+
+
+async def test_a_held_event_loop_is_measured_and_named_in_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    lag = Metrics().loop_lag
+    with caplog.at_level(logging.WARNING, logger="bot.ops.stalls"):
+        async with StallWatch(lag):
+            await asyncio.sleep(0.2)  # a few checks on time
+            time.sleep(0.3)  # noqa: ASYNC251 -- what a blocking call in a handler would do
+            await asyncio.sleep(0.1)
+    held = [float(m) for m in re.findall(r"held for (\d+) ms", caplog.text)]
+    assert held
+    assert max(held) >= 250  # at most one check's interval shorter than the hold
+    [family] = lag.collect()
+    buckets = {s.labels["le"]: s.value for s in family.samples if s.name.endswith("_bucket")}
+    assert buckets["0.1"] >= 2  # the checks on time
+    assert buckets["+Inf"] - buckets["0.1"] >= 1
 
 
 async def test_metrics_give_each_programmes_checkin_response_rate(

@@ -15,6 +15,8 @@ PREFIX = "landscape_bot"
 # From an update's arrival to its replies sent: most take well under a second; a reply held
 # back by an outage or a restart can take minutes.
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+# How late the event loop runs what is due (bot/ops/stalls.py): under 10 ms when all is well.
+LAG_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
 
 
 class Metrics:
@@ -36,6 +38,12 @@ class Metrics:
             "From an update's arrival to its replies sent",
             registry=self.registry,
             buckets=LATENCY_BUCKETS,
+        )
+        self.loop_lag = Histogram(
+            f"{PREFIX}_event_loop_lag_seconds",
+            "How late the event loop woke a task that asked to wake (checked 20 times a second)",
+            registry=self.registry,
+            buckets=LAG_BUCKETS,
         )
         self.handler_errors = counter("handler_errors", "Handler exceptions, every try counted")
         self.deliveries = counter(
