@@ -55,17 +55,23 @@ class Text:
     unnamed: str = ""  # a programme's way of asking, with its name left out
 
 
-async def content_texts(
+async def content_sources(
     uow: UnitOfWork,
-) -> tuple[list[Text], Sequence[Programme], list[Event]]:
-    """Every text of the partnership's content, with the programmes and (not cancelled) events
-    they come from."""
-    texts = [text for entry in await uow.faq.all() for text in faq_texts(entry)]
+) -> tuple[Sequence[FaqEntry], list[Event], Sequence[Programme]]:
+    """The FAQ entries, (not cancelled) events and programmes the partnership has written."""
     events = [event for event in await uow.events.all() if event.cancelled_at is None]
-    texts += [text for event in events for text in event_texts(event)]
-    programmes = await uow.programmes.all()
-    texts += [text for programme in programmes for text in programme_texts(programme)]
-    return texts, programmes, events
+    return await uow.faq.all(), events, await uow.programmes.all()
+
+
+def content_texts(
+    entries: Iterable[FaqEntry], events: Iterable[Event], programmes: Iterable[Programme]
+) -> list[Text]:
+    """Every text of the partnership's content."""
+    return [
+        *(text for entry in entries for text in faq_texts(entry)),
+        *(text for event in events for text in event_texts(event)),
+        *(text for programme in programmes for text in programme_texts(programme)),
+    ]
 
 
 def builtin_texts(phrases: Iterable[Phrase]) -> list[Text]:

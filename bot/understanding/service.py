@@ -30,7 +30,14 @@ from bot.intents import (
     builtin_stopwords,
     normalize,
 )
-from bot.understanding.corpus import EVENT, PROGRAMME, Text, builtin_texts, content_texts
+from bot.understanding.corpus import (
+    EVENT,
+    PROGRAMME,
+    Text,
+    builtin_texts,
+    content_sources,
+    content_texts,
+)
 from bot.understanding.embedding import DEFAULT_EMBEDDER, Remembering, Vectors, load_embedder
 from bot.understanding.index import Evidence, Index
 from bot.understanding.names import Named, Names
@@ -45,7 +52,7 @@ from bot.understanding.verdict import (
 )
 from bot.understanding.windows import Dated, Window, find_window
 from storage.database import Database
-from storage.models import Event
+from storage.models import Event, FaqEntry, Programme
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -257,7 +264,19 @@ class Understanding:
         log.info("index caught up: %s texts", len(content.texts))
 
     async def _read_content(self, uow: UnitOfWork, revision: Revision) -> _Content:
-        texts, programmes, events = await content_texts(uow)
+        entries, events, programmes = await content_sources(uow)
+        # Its texts, the letters matcher and the names are ~150 ms of CPU for the example
+        # content: in a thread, or the event loop, every partner's reply with it, would wait.
+        return await asyncio.to_thread(self._content_from, revision, entries, events, programmes)
+
+    def _content_from(
+        self,
+        revision: Revision,
+        entries: Sequence[FaqEntry],
+        events: list[Event],
+        programmes: Sequence[Programme],
+    ) -> _Content:
+        texts = content_texts(entries, events, programmes)
         asking = [*self._builtin, *(t for t in texts if t.role == "query")]
         letters = IntentMatcher(Phrase(t.target, t.language, t.text) for t in asking)
         texts = [*self._builtin, *self._not_ours, *texts]
