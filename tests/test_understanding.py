@@ -27,7 +27,7 @@ from bot.understanding.service import Weighed, _core
 from bot.understanding.verdict import Verdict, decide
 from bot.understanding.windows import find_window
 from storage.database import Database
-from storage.models import FaqEntry, Landscape, Programme
+from storage.models import Event, FaqEntry, Landscape, Programme
 from tests.support.bot import EXAMPLE_CONTENT
 from tests.support.embedders import LetterTriples
 
@@ -363,6 +363,87 @@ _FLRM = Programme(
         Landscape(id=3, slug="flrm-morocco", name="FLRM Morocco", country="MA", timezone="UTC")
     ],
 )
+
+
+def _event(event_id: int, title: str, place: str = "", description: str = "") -> Event:
+    return Event(
+        id=event_id,
+        title={"en": title, "km": "វេទិកាទេសភាពសកល៖ ដី"} if ":" in title else {"en": title},
+        place={"en": place} if place else {},
+        description={"en": description} if description else {},
+    )
+
+
+_GLF = _event(2, "Global Landscapes Forum: Soils", "Online (GLF Bonn 2020 digital conference)")
+_KFS = _event(
+    4,
+    "FLRM progress meeting with the Korea Forest Service",
+    "Online (Zoom)",
+    "The FLRM team and the Korea Forest Service (KFS) met online.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "events", "programmes"),
+    [
+        ("GLF 토양 세션 세부 프로그램 알려주세요", {2}, set()),  # an acronym of its place
+        ("វគ្គGLFស្តីពីដី", {2}, set()),  # glued to Khmer words
+        ("វេទិកាទេសភាពសកល ផ្នែកដី ចាប់ផ្តើមម៉ោងប៉ុន្មាន", {2}, set()),  # its title's series
+        ("when was the Global Landscapes Forum", {2}, set()),
+        ("ប្រជុំជាមួយ KFS តាម zoom នោះ", {4}, set()),  # an acronym its description gives
+        ("FLRM 진행회의 언제였어요?", set(), {1}),  # a programme's name is no event's
+        ("the meeting on Zoom", set(), set()),  # a word in brackets, not in capitals
+    ],
+)
+def test_an_event_is_named_by_the_short_names_its_own_texts_give(
+    text: str, events: set[int], programmes: set[int]
+) -> None:
+    found = Names([_FLRM], events=[_GLF, _KFS]).find(text)
+    assert (found.events, found.programmes) == (events, programmes)
+
+
+def test_an_events_name_other_content_uses_points_at_it_only_among_events() -> None:
+    """KFS is FLRM's funder too: a question about it asks what it says ("is KFS our
+    funder?"), unless it asks about events ("the meeting with KFS")."""
+    names = Names([_FLRM], events=[_GLF, _KFS], elsewhere={"kfs", "is", "our", "funder"})
+    found = names.find("is KFS our funder?")
+    assert (found.events, found.mentioned, found.words) == (frozenset(), {4}, ())
+    assert names.find("GLF 세션").events == {2}
+    evidence = Evidence(
+        targets=["events", "event:4", "faq:1"], overlap=np.zeros(3), concepts=np.zeros(3),
+        exact=np.array([90.0, 0.0, 0.0]), asked=np.array([0.95, 0.8, 0.8]),
+        answered=np.zeros(3), lead=np.array([0.1, 0, 0]), parts=[""] * 3, about=[""] * 3,
+        elsewhere=np.zeros(3, bool),
+    )  # fmt: skip
+    mentioned = frozenset({"event:4"})
+    weighed = Weighed(evidence, None, found, (), frozenset(), frozenset(), mentioned)
+    assert weighed.clues.pointed == frozenset()  # no clue for the event among the rest
+    assert weighed.verdict().targets == ("event:4",)  # but the one among events
+
+
+def test_a_name_several_events_share_names_none_of_them() -> None:
+    """Every session of a conference is "GLF": the acronym points at none of them."""
+    carbon = _event(3, "Soil carbon session", "Online (GLF Bonn 2020 digital conference)")
+    names = Names([_FLRM], events=[_GLF, carbon, _KFS])
+    assert names.find("GLF 토양 세션 몇시에 했어요?").events == frozenset()
+    assert names.find("the Global Landscapes Forum soils session").events == {2}  # its own
+    assert names.find("what did they say with KFS").events == {4}
+
+
+def test_the_events_asked_about_are_the_one_a_question_names() -> None:
+    """A question about events that names one is answered with that event's card."""
+    evidence = Evidence(
+        targets=["events", "event:2", "event:4"], overlap=np.zeros(3),
+        concepts=np.zeros(3), exact=np.array([90.0, 0.0, 0.0]),
+        asked=np.array([0.95, 0.8, 0.8]), answered=np.zeros(3), lead=np.array([0.1, 0, 0]),
+        parts=["", "description", "description"], about=[""] * 3, elsewhere=np.zeros(3, bool),
+    )  # fmt: skip
+    named = Named(frozenset(), frozenset(), ("glf",), frozenset({2}))
+    hidden = Weighed(evidence, None, named, (), frozenset())  # not the partner's to see
+    assert hidden.verdict().targets == ("events",)
+    weighed = Weighed(evidence, None, named, (), frozenset(), frozenset({"event:2"}))
+    assert weighed.verdict().kind == "answer"
+    assert weighed.verdict().targets == ("event:2",)
 
 
 def test_an_faq_answer_and_its_programmes_card_are_no_rivals() -> None:

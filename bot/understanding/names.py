@@ -1,10 +1,12 @@
 """Programmes and landscapes a question names ("how is LPA going?", "meeting in Cambodia?"), by
 their names and aliases ("the Mechanism") in any language, acronyms, slugs and the localized
-names of their countries; and names the partnership never wrote ("the GEF council", "la Grande
-Muraille Verte"), which make a question someone else's business."""
+names of their countries; events, by the short names their own texts give them ("the GLF soils
+session", "the meeting with KFS"); and names the partnership never wrote ("the GEF council", "la
+Grande Muraille Verte"), which make a question someone else's business."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from babel import Locale
 
 from bot.intents import GLUED_SCRIPTS, _main_script, normalize, with_proclitics
 from bot.settings import SHIPPED_LANGUAGES
-from storage.models import Programme
+from storage.models import Event, Programme
 
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
 _MIN_LETTERS = 3  # shorter names ("FL") would turn up inside ordinary words
@@ -22,27 +24,48 @@ _LATIN = "0-9a-z\u00c0-\u024f"  # normalized: lower case, accents stripped from 
 # Only Latin letters and digits continue it: a Korean particle glued to a name ("LPA가") or a
 # Khmer word after it is no part of the name.
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9'’-]*")
+# An event's acronym, in capitals ("GLF Bonn 2020", "Korea Forest Service (KFS)").
+_CAPITALS = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9]{2,}(?![A-Za-z])")
+# A title's lead before its colon (Latin, full-width, Khmer) names a series the event belongs to:
+# "Global Landscapes Forum: Soils as keystone…", "វេទិកាទេសភាពសកល៖ ដី…".
+_LEAD = re.compile(r"^\s*([^:：៖]+?)\s*[:：៖]")
+_LEAD_WORDS = 5  # longer, the part before a colon is a sentence of its own, no name
 
 
 @dataclass(frozen=True)
 class Named:
     programmes: frozenset[int]
     landscapes: frozenset[int]
-    words: tuple[str, ...]  # what named them, normalized
+    words: tuple[str, ...]  # what named them, normalized; but for `mentioned`
+    events: frozenset[int] = frozenset()  # by a name only that event's texts use ("GLF")
+    # By a name other content uses too: "KFS" names the meeting with KFS, but it is FLRM's
+    # funder as well ("is KFS our funder?").
+    mentioned: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
 class _Name:
     words: str  # normalized
     pattern: re.Pattern[str]  # where the question names it
-    programme: int
+    programme: int | None  # None: an event's name
     landscape: int | None
+    event: int | None = None
+    shared: bool = False  # an event's name that other content uses too
 
 
 class Names:
-    def __init__(self, programmes: Sequence[Programme], vocabulary: Iterable[str] = ()) -> None:
-        """`vocabulary`: every word the partnership's texts and the bot's phrases use."""
-        names = {(n.words, n.programme, n.landscape): n for n in _names(programmes)}
+    def __init__(
+        self,
+        programmes: Sequence[Programme],
+        vocabulary: Iterable[str] = (),
+        events: Iterable[Event] = (),
+        elsewhere: Iterable[str] = (),
+    ) -> None:
+        """`vocabulary`: every word the partnership's texts and the bot's phrases use;
+        `elsewhere`: those of every text but the events'."""
+        ours = list(_names(programmes))
+        found = [*ours, *_event_names(events, {n.words for n in ours}, frozenset(elsewhere))]
+        names = {(n.words, n.programme, n.landscape, n.event): n for n in found}
         # Longest first, so "FLRM Cambodia" is read before "FLRM".
         self._names = sorted(names.values(), key=lambda n: -len(n.words))
         self._vocabulary = frozenset(vocabulary)
@@ -63,17 +86,31 @@ class Names:
         rest = f" {normalize(text)} "
         programmes: set[int] = set()
         landscapes: set[int] = set()
+        events: set[int] = set()
+        mentioned: set[int] = set()
         words: list[str] = []
         for name in self._names:
             found = name.pattern.search(rest)
             if found is None:
                 continue
             rest = f"{rest[: found.start()]} {rest[found.end() :]}"
+            if name.shared and name.event is not None:  # part of what it asks: "is KFS ours?"
+                mentioned.add(name.event)
+                continue
             words.append(found.group(0))
-            programmes.add(name.programme)
+            if name.programme is not None:
+                programmes.add(name.programme)
             if name.landscape is not None:
                 landscapes.add(name.landscape)
-        return Named(frozenset(programmes), frozenset(landscapes), tuple(words))
+            if name.event is not None:
+                events.add(name.event)
+        return Named(
+            frozenset(programmes),
+            frozenset(landscapes),
+            tuple(words),
+            frozenset(events),
+            frozenset(mentioned - events),
+        )
 
 
 def _names(programmes: Iterable[Programme]) -> Iterator[_Name]:
@@ -92,11 +129,50 @@ def _names(programmes: Iterable[Programme]) -> Iterator[_Name]:
             yield from _named(spellings, programme.id, landscape.id)
 
 
-def _named(spellings: Iterable[str], programme: int, landscape: int | None) -> Iterator[_Name]:
+def _event_names(
+    events: Iterable[Event], taken: set[str], elsewhere: frozenset[str]
+) -> Iterator[_Name]:
+    """Each event's short names (`_event_spellings`) that name it alone: not a programme's or a
+    landscape's (`taken`, "FLRM"), nor one that several events have (the "GLF" of every session
+    of a conference identifies none of them). A name whose every word other content uses
+    (`elsewhere`: "KFS", FLRM's funder) is marked shared."""
+    names = [n for event in events for n in _named(_event_spellings(event), None, None, event.id)]
+    holders: dict[str, set[int | None]] = {}
+    for name in names:
+        holders.setdefault(name.words, set()).add(name.event)
+    for name in names:
+        if name.words not in taken and len(holders[name.words]) == 1:
+            yield dataclasses.replace(name, shared=set(name.words.split()) <= elsewhere)
+
+
+def _event_spellings(event: Event) -> set[str]:
+    """What partners call an event, from its own texts in any language: the acronyms in its
+    title and place ("GLF Bonn 2020") and those its description gives in brackets ("Korea
+    Forest Service (KFS)"), and the series its title begins with ("Global Landscapes Forum:
+    …")."""
+    spellings = {
+        a
+        for text in (*event.title.values(), *event.place.values())
+        for a in _CAPITALS.findall(text)
+    }
+    for description in event.description.values():
+        spellings |= {
+            a.strip() for a in _ACRONYM.findall(description) if _CAPITALS.fullmatch(a.strip())
+        }
+    for title in event.title.values():
+        lead = _LEAD.match(title)
+        if lead and len(lead.group(1).split()) <= _LEAD_WORDS:
+            spellings.add(lead.group(1))
+    return spellings
+
+
+def _named(
+    spellings: Iterable[str], programme: int | None, landscape: int | None, event: int | None = None
+) -> Iterator[_Name]:
     for spelling in spellings:
         words = normalize(spelling)
         if len(words.replace(" ", "")) >= _MIN_LETTERS:
-            yield _Name(words, _pattern(words), programme, landscape)
+            yield _Name(words, _pattern(words), programme, landscape, event)
 
 
 def _pattern(words: str) -> re.Pattern[str]:

@@ -92,6 +92,16 @@ class Weighed:
     named: Named
     foreign: tuple[str, ...]
     dated: frozenset[str]  # the events held on the date the question names
+    # The events it names that the partner may see: by a name only their texts use, and by one
+    # other content uses too (`Named.mentioned`).
+    events: frozenset[str] = frozenset()
+    mentioned: frozenset[str] = frozenset()
+
+    @property
+    def pointed(self) -> frozenset[str]:
+        """The events the question points at: by the date one was held on, or by their own
+        name."""
+        return self.dated | self.events
 
     @property
     def clues(self) -> Clues:
@@ -102,7 +112,7 @@ class Weighed:
             and not self.dated
             and not self.window.name.startswith("weekday:")
         )
-        return Clues(window, bool(self.foreign), self.dated)
+        return Clues(window, bool(self.foreign), self.pointed)
 
     def verdict(
         self, weights: npt.NDArray[np.float64] | None = None, topics: float = TOPICS
@@ -112,9 +122,11 @@ class Weighed:
         about = abouts(self.evidence)
         ranked = likelihoods(self.evidence, self.clues, weights)
         verdict = decide(ranked, foreign=bool(self.foreign), about=about)
-        if verdict.kind == "answer" and verdict.targets == ("events",) and len(self.dated) == 1:
-            # The events of a date one event was held on: that event, whichever year.
-            return Verdict("answer", tuple(self.dated), verdict.likelihood)
+        meant = self.pointed or self.mentioned
+        if verdict.kind == "answer" and verdict.targets == ("events",) and len(meant) == 1:
+            # The events of a date one event was held on, or of the one it names (even by a
+            # name other content uses: "the meeting with KFS"): that event, whichever year.
+            return Verdict("answer", tuple(meant), verdict.likelihood)
         if verdict.kind != "answer" and topics and self.evidence.concepts.any():
             # Meaning was unsure; what the question talks about may still find what answers it
             # (a Khmer question and an answer written only in English): offered, not answered.
@@ -208,7 +220,10 @@ class Understanding:
         if window is not None and window.on is not None:  # the events held on a date named
             on = window.on
             dated = frozenset(f"{EVENT}{i}" for i, e in content.events.items() if _held(e, on))
-        return Weighed(evidence, window, named, content.names.foreign(text), dated)
+        events = _seen(named.events, content.events, visible)
+        mentioned = _seen(named.mentioned, content.events, visible)
+        foreign = content.names.foreign(text)
+        return Weighed(evidence, window, named, foreign, dated, events, mentioned)
 
     async def vectors(self, texts: Sequence[str]) -> Vectors:
         """Questions' vectors, to group them by meaning."""
@@ -280,8 +295,13 @@ class Understanding:
         asking = [*self._builtin, *(t for t in texts if t.role == "query")]
         letters = IntentMatcher(Phrase(t.target, t.language, t.text) for t in asking)
         texts = [*self._builtin, *self._not_ours, *texts]
-        vocabulary = {word for t in texts for word in normalize(t.text).split()}
-        names = Names(programmes, vocabulary)
+        words = [(t.target, normalize(t.text).split()) for t in texts]
+        vocabulary = {word for _, said in words for word in said}
+        # What the rest of the content says: an event's name it uses too is no clue by itself.
+        elsewhere = {
+            word for target, said in words if not target.startswith(EVENT) for word in said
+        }
+        names = Names(programmes, vocabulary, events, elsewhere)
         return _Content(revision, texts, names, {e.id: e for e in events}, letters)
 
     async def _index_content(self, content: _Content) -> None:
@@ -325,6 +345,13 @@ async def _revision(uow: UnitOfWork) -> Revision:
         await uow.events.revision(),
         await uow.programmes.revision(),
     )
+
+
+def _seen(
+    named: frozenset[int], events: dict[int, Event], visible: Callable[[Event], bool]
+) -> frozenset[str]:
+    """The targets of the named events the partner may see: no clue gives a hidden one away."""
+    return frozenset(f"{EVENT}{i}" for i in named if visible(events[i]))
 
 
 def _held(event: Event, on: Dated) -> bool:

@@ -30,7 +30,7 @@ FEATURES = (
     *KINDS,
     "elsewhere",
     "elsewhere_lead",
-    "dated",
+    "pointed",
 )
 # Fitted on the dev questions (dev, dev_more, third_writer, fourth_writer and the dev half of
 # cross_lingual); see the module docstring.
@@ -58,7 +58,9 @@ class Clues:
 
     window: bool = False  # it narrows to a time
     foreign: bool = False  # it names what the partnership never wrote of
-    dated: frozenset[str] = frozenset()  # the events held on the date it names
+    # The events it points at: held on the date it names, or named ("the GLF soils session");
+    # a name points at its event as surely as a date does, so both share one fitted weight.
+    pointed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def feature_rows(evidence: Evidence, clues: Clues) -> npt.NDArray[np.float64]:
         # it is judged by how far it stands out in meaning among the texts of its language.
         "elsewhere": evidence.elsewhere,
         "elsewhere_lead": np.where(evidence.elsewhere, lead, 0.0),
-        "dated": np.array([target in clues.dated for target in evidence.targets]),
+        "pointed": np.array([target in clues.pointed for target in evidence.targets]),
     }
     rows = np.zeros((len(evidence.targets), len(FEATURES)))
     for column, name in enumerate(FEATURES):
