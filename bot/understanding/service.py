@@ -51,6 +51,7 @@ from bot.understanding.verdict import (
     offer,
 )
 from bot.understanding.windows import Dated, Window, find_window
+from bot.understanding.windows import prepare as prepare_windows
 from storage.database import Database
 from storage.models import Event, FaqEntry, Programme
 from storage.uow import UnitOfWork
@@ -232,6 +233,7 @@ class Understanding:
     async def warm(self, db: Database) -> None:
         """Start indexing now rather than at the first question (called at start-up)."""
         self._db = db
+        await asyncio.to_thread(prepare_windows)
         async with db.unit_of_work() as uow:
             await self._current(uow)
 
