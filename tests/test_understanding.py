@@ -262,6 +262,11 @@ async def test_a_date_names_the_event_held_that_day(
     assert reading.window is not None
     assert reading.window.name == "date:12-17"
     assert reading.verdict.targets == (f"{EVENT}{meeting.id}",)
+    async with database.unit_of_work() as uow:  # to a partner the meeting is hidden from
+        hidden = await understanding.read(
+            uow, text, language, MONDAY, lambda event: event.id != meeting.id
+        )
+    assert f"{EVENT}{meeting.id}" not in hidden.verdict.targets
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import contextlib
 import functools
 import logging
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -217,10 +217,11 @@ class Understanding:
         hidden = {f"{EVENT}{i}" for i, event in content.events.items() if not visible(event)}
         programmes = {f"{PROGRAMME}{i}" for i in named.programmes}
         evidence = index.evidence(asked, programmes).without(hidden)
-        dated: frozenset[str] = frozenset()
+        held: set[int] = set()
         if window is not None and window.on is not None:  # the events held on a date named
             on = window.on
-            dated = frozenset(f"{EVENT}{i}" for i, e in content.events.items() if _held(e, on))
+            held = {i for i, event in content.events.items() if _held(event, on)}
+        dated = _seen(held, content.events, visible)
         events = _seen(named.events, content.events, visible)
         mentioned = _seen(named.mentioned, content.events, visible)
         foreign = content.names.foreign(text)
@@ -350,10 +351,11 @@ async def _revision(uow: UnitOfWork) -> Revision:
 
 
 def _seen(
-    named: frozenset[int], events: dict[int, Event], visible: Callable[[Event], bool]
+    pointed: Collection[int], events: dict[int, Event], visible: Callable[[Event], bool]
 ) -> frozenset[str]:
-    """The targets of the named events the partner may see: no clue gives a hidden one away."""
-    return frozenset(f"{EVENT}{i}" for i in named if visible(events[i]))
+    """The targets of the events pointed at (by a date or a name) that the partner may see: no
+    clue gives a hidden one away."""
+    return frozenset(f"{EVENT}{i}" for i in pointed if visible(events[i]))
 
 
 def _held(event: Event, on: Dated) -> bool:
