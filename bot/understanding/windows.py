@@ -79,8 +79,8 @@ class _Pattern:
     numbers: Mapping[str, int]  # number words, normalized and without spaces, for "{n}"
     own_only: bool  # an abbreviation: too short to look for outside the asker's language
     phrase: str = ""  # words of a spaced script without a number, normalized: read with slips
-    months: Mapping[str, int] = field(default_factory=dict)  # a date's month names, normalized
-    # and, in a script written without spaces, without them
+    # A date's month names, normalized and without spaces (as a match is looked up).
+    months: Mapping[str, int] = field(default_factory=dict)
 
 
 def prepare() -> None:
