@@ -234,8 +234,8 @@ def _language_patterns(language: str, table: dict[str, Any]) -> Iterator[_Patter
     months = _month_names(language)
     # What the language glues after a time ("주말에", "다음 주까지"): part of the time's words,
     # so that what is left of the question is whole words ("등산 갈 사람", not "에 등산 갈 사람").
-    glued = sorted({normalize(w) for w in table.get("particles", [])}, key=len, reverse=True)
-    after = rf"(?:(?:{'|'.join(map(re.escape, glued))})(?=\s|$))?" if glued else ""
+    particles = sorted({normalize(w) for w in table.get("particles", [])}, key=len, reverse=True)
+    after = rf"(?:(?:{'|'.join(map(re.escape, particles))})(?=\s|$))?" if particles else ""
     compile_ = functools.partial(_compile, numbers=numbers, values=values, after=after)
     for kind in KINDS:
         if kind == "dates":
