@@ -17,7 +17,7 @@ from bot.content import (
     read_content_file,
 )
 from bot.logs import configure_logging
-from bot.ops.memory import limit_malloc_arenas
+from bot.ops.memory import freeze_imports, limit_malloc_arenas
 from bot.settings import ConfigError, Settings, StartupError, load_settings
 from storage.backup import BackupError, backup, restore
 from storage.database import Database, DatabaseBusy
@@ -56,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _run(args: argparse.Namespace, settings: Settings) -> None:
     from bot.runner import run_bot  # the whole bot: imported only to run it
+
+    freeze_imports()  # before the content and the index are built
 
     await run_bot(settings, migrate=settings.database.migrate_on_start and not args.no_migrate)
 

@@ -1,4 +1,5 @@
-"""The bot caps glibc's malloc arenas at start, so threads share what they free."""
+"""The bot caps glibc's malloc arenas at start, so threads share what they free, and keeps what
+it imported out of the cyclic collector's walks."""
 
 import subprocess
 import sys
@@ -41,3 +42,38 @@ def heaps(tmp_path: Path, mode: str) -> int:
 def test_threads_share_two_arenas_once_capped(tmp_path: Path) -> None:
     assert heaps(tmp_path, "default") > 2  # the check can tell: threads get arenas of their own
     assert heaps(tmp_path, "capped") <= 2
+
+
+# A process that imports the bot, optionally freezes it, then counts what a full collection
+# would walk, and whether a cycle made afterwards is still collected.
+COUNT_TRACKED = """
+import gc, sys
+import bot.runner
+from bot.ops.memory import freeze_imports
+if sys.argv[1] == "frozen":
+    freeze_imports()
+walked = len(gc.get_objects())
+class Node: pass
+a, b = Node(), Node()
+a.other, b.other = b, a
+del a, b
+print(walked, gc.collect())
+"""
+
+
+def tracked(mode: str) -> tuple[int, int]:
+    out = subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
+        [sys.executable, "-c", textwrap.dedent(COUNT_TRACKED), mode],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    ).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def test_a_full_collection_skips_what_was_imported_and_still_collects_later_cycles() -> None:
+    walked_as_imported, _ = tracked("imported")
+    walked_frozen, collected = tracked("frozen")
+    assert walked_frozen * 20 < walked_as_imported  # ~175,000 objects, almost none walked
+    assert collected >= 2  # the two nodes of the cycle made after the freeze
