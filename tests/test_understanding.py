@@ -477,13 +477,44 @@ _ORDINARY = {"what", "is", "the", "about", "when", "was", "next", "meeting", "�
 )
 def test_an_event_is_named_by_words_only_its_title_uses(text: str, events: set[int]) -> None:
     names = Names([_FLRM], events=[_SOILS, _KFS], elsewhere=_ORDINARY)
-    assert names.find(text).events == events
+    assert names.find(text).titled == events
 
 
 def test_a_title_word_several_events_share_names_none_of_them() -> None:
     names = Names([_FLRM], events=[_SOILS, _event(3, "Soils of Kampot")], elsewhere=_ORDINARY)
-    assert names.find("when was the soils session?").events == frozenset()
-    assert names.find("when was the Kampot session?").events == {3}
+    assert names.find("when was the soils session?").titled == frozenset()
+    assert names.find("when was the Kampot session?").titled == {3}
+
+
+def test_an_arabic_title_word_with_a_conjunction_glued_to_it_is_no_name() -> None:
+    restoration = _event(3, "Soils and restoration")
+    restoration.title["ar"] = "التربة واصلاح النظم للمناظر"
+    names = Names([_FLRM], events=[restoration], elsewhere={"اصلاح", "المناظر"})
+    assert names.find("شو اخبار اصلاح المناظر واصلاح الغابات للمناظر").titled == frozenset()
+    assert names.find("جلسة التربة امتى").titled == {3}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answered"),
+    [
+        ("en", "when was the soils session?", True),
+        ("ko", "토양 세션 몇시에 했어요?", True),
+        ("en", "how do I improve my soils for maize?", False),  # advice, no gathering
+    ],
+)
+async def test_words_of_an_events_title_beside_a_gathering_get_its_card(
+    database: Database, language: str, text: str, answered: bool
+) -> None:
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
+        soils = await uow.events.by_slug("glf-soils-2020")
+        assert soils is not None
+    understanding = Understanding.shipped()
+    await understanding.warm(database)
+    await understanding.settled()
+    reading = await _read(understanding, database, text, language)
+    card = ("answer", (f"{EVENT}{soils.id}",))
+    assert ((reading.verdict.kind, reading.verdict.targets) == card) is answered
 
 
 def test_the_events_asked_about_are_the_one_a_question_names() -> None:

@@ -36,6 +36,9 @@ _LEAD_WORDS = 5  # longer, the part before a colon is a sentence of its own, no 
 # letters does: two Hangul syllables ("토양", soils), six Khmer letters (a word or two).
 _TITLE_WORD = 4
 _TITLE_RUN = {"HANGUL": 2, "KHMER": 6}
+# What Arabic glues to a word's front (see `with_proclitics`): "واصلاح" (and restoration) is an
+# ordinary word where "اصلاح" is.
+_PROCLITICS = re.compile(r"^[وف]?[بكل]?")
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,12 @@ class Named:
     programmes: frozenset[int]
     landscapes: frozenset[int]
     words: tuple[str, ...]  # what named them, normalized; but for `mentioned`
-    # By a name only that event's texts use ("GLF"), or by words only its title uses ("the
-    # soils session").
-    events: frozenset[int] = frozenset()
+    events: frozenset[int] = frozenset()  # by a name only that event's texts use ("GLF")
     # By a name other content uses too: "KFS" names the meeting with KFS, but it is FLRM's
     # funder as well ("is KFS our funder?").
     mentioned: frozenset[int] = frozenset()
+    # By words only its title uses: "the soils session", but also "how do I improve my soils?".
+    titled: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,9 @@ class Names:
             frozenset(programmes),
             frozenset(landscapes),
             tuple(words),
-            frozenset(events | self._titles.find(text)),
+            frozenset(events),
             frozenset(mentioned - events),
+            frozenset(self._titles.find(text) - events),
         )
 
 
@@ -137,7 +141,7 @@ class _Titles:
         for event, title in self._titles:
             for word in title.split():
                 spaced = _main_script(word) not in GLUED_SCRIPTS
-                if spaced and _letters(word) >= _TITLE_WORD and word not in elsewhere:
+                if spaced and _letters(word) >= _TITLE_WORD and not _bare(word) & elsewhere:
                     self._words.setdefault(word, set()).add(event)
 
     def find(self, text: str) -> set[int]:
@@ -165,6 +169,13 @@ class _Titles:
             run = word[start:stop]
             if run not in self._elsewhere:
                 yield {event for event, title in self._titles if run in title}
+
+
+def _bare(word: str) -> set[str]:
+    """The word, and the words it may be with what Arabic glues to its front taken off ("لل" is
+    ل and the article)."""
+    forms = {word, _PROCLITICS.sub("", word)}
+    return forms | {f"ال{word[2:]}"} if word.startswith("لل") else forms
 
 
 def _letters(word: str) -> int:
