@@ -417,7 +417,8 @@ _KFS = _event(
 def test_an_event_is_named_by_the_short_names_its_own_texts_give(
     text: str, events: set[int], programmes: set[int]
 ) -> None:
-    found = Names([_FLRM], events=[_GLF, _KFS]).find(text)
+    # Other content talks of meetings too: no word of a title that names no event.
+    found = Names([_FLRM], events=[_GLF, _KFS], elsewhere={"meeting"}).find(text)
     assert (found.events, found.programmes) == (events, programmes)
 
 
@@ -443,10 +444,77 @@ def test_an_events_name_other_content_uses_points_at_it_only_among_events() -> N
 def test_a_name_several_events_share_names_none_of_them() -> None:
     """Every session of a conference is "GLF": the acronym points at none of them."""
     carbon = _event(3, "Soil carbon session", "Online (GLF Bonn 2020 digital conference)")
-    names = Names([_FLRM], events=[_GLF, carbon, _KFS])
+    # The bot's own phrases ask about sessions: the word names no event.
+    names = Names([_FLRM], events=[_GLF, carbon, _KFS], elsewhere={"session"})
     assert names.find("GLF 토양 세션 몇시에 했어요?").events == frozenset()
     assert names.find("the Global Landscapes Forum soils session").events == {2}  # its own
     assert names.find("what did they say with KFS").events == {4}
+
+
+_SOILS = Event(
+    id=2,
+    title={
+        "en": "Global Landscapes Forum: Soils",
+        "ko": "세계경관포럼: 식량안보와 생태계 복원의 핵심, 토양",
+        "km": "វេទិកាទេសភាពសកល៖ ដីជាគ្រឹះនៃសន្តិសុខស្បៀង",
+    },
+    place={},
+    description={},
+)
+_ORDINARY = {"what", "is", "the", "about", "when", "was", "next", "meeting", "세션", "회의"}
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("what is the soils session about?", {2}),  # a word of one title alone
+        ("토양 세션 몇시에 했어요?", {2}),  # letters of its Korean title, "soils"
+        ("토양이랑 식량안보 세션 누가 주관해?", {2}),  # with a particle glued to them
+        ("វេទិកាទេសភាពពិភពលោក ធ្វើថ្ងៃណា", {2}),  # part of a Khmer word of its title
+        ("when is the next meeting?", set()),  # other content uses the word
+        ("FLRM 성과 회의", set()),  # a programme's name is no word of its events' titles
+    ],
+)
+def test_an_event_is_named_by_words_only_its_title_uses(text: str, events: set[int]) -> None:
+    names = Names([_FLRM], events=[_SOILS, _KFS], elsewhere=_ORDINARY)
+    assert names.find(text).titled == events
+
+
+def test_a_title_word_several_events_share_names_none_of_them() -> None:
+    names = Names([_FLRM], events=[_SOILS, _event(3, "Soils of Kampot")], elsewhere=_ORDINARY)
+    assert names.find("when was the soils session?").titled == frozenset()
+    assert names.find("when was the Kampot session?").titled == {3}
+
+
+def test_an_arabic_title_word_with_a_conjunction_glued_to_it_is_no_name() -> None:
+    restoration = _event(3, "Soils and restoration")
+    restoration.title["ar"] = "التربة واصلاح النظم للمناظر"
+    names = Names([_FLRM], events=[restoration], elsewhere={"اصلاح", "المناظر"})
+    assert names.find("شو اخبار اصلاح المناظر واصلاح الغابات للمناظر").titled == frozenset()
+    assert names.find("جلسة التربة امتى").titled == {3}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answered"),
+    [
+        ("en", "when was the soils session?", True),
+        ("ko", "토양 세션 몇시에 했어요?", True),
+        ("en", "how do I improve my soils for maize?", False),  # advice, no gathering
+    ],
+)
+async def test_words_of_an_events_title_beside_a_gathering_get_its_card(
+    database: Database, language: str, text: str, answered: bool
+) -> None:
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
+        soils = await uow.events.by_slug("glf-soils-2020")
+        assert soils is not None
+    understanding = Understanding.shipped()
+    await understanding.warm(database)
+    await understanding.settled()
+    reading = await _read(understanding, database, text, language)
+    card = ("answer", (f"{EVENT}{soils.id}",))
+    assert ((reading.verdict.kind, reading.verdict.targets) == card) is answered
 
 
 def test_the_events_asked_about_are_the_one_a_question_names() -> None:

@@ -2,7 +2,8 @@
 their names and aliases ("the Mechanism") in any language, acronyms, slugs and the localized
 names of their countries; events, by the short names their own texts give them ("the GLF soils
 session", "the meeting with KFS"); and names the partnership never wrote ("the GEF council", "la
-Grande Muraille Verte"), which make a question someone else's business."""
+Grande Muraille Verte"), which make a question someone else's business. An event is named by the
+words of its title too, where no other text uses them ("the soils session", "토양 세션")."""
 
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ _CAPITALS = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9]{2,}(?![A-Za-z])")
 # "Global Landscapes Forum: Soils as keystone…", "វេទិកាទេសភាពសកល៖ ដី…".
 _LEAD = re.compile(r"^\s*([^:：៖]+?)\s*[:：៖]")
 _LEAD_WORDS = 5  # longer, the part before a colon is a sentence of its own, no name
+# A word of an event's title names it when no other text uses it, and no other event's title;
+# shorter words turn up inside ordinary ones. In a script without spaces, a run of the title's
+# letters does: two Hangul syllables ("토양", soils), six Khmer letters (a word or two).
+_TITLE_WORD = 4
+_TITLE_RUN = {"HANGUL": 2, "KHMER": 6}
+# What Arabic glues to a word's front (see `with_proclitics`): "واصلاح" (and restoration) is an
+# ordinary word where "اصلاح" is.
+_PROCLITICS = re.compile(r"^[وف]?[بكل]?")
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,8 @@ class Named:
     # By a name other content uses too: "KFS" names the meeting with KFS, but it is FLRM's
     # funder as well ("is KFS our funder?").
     mentioned: frozenset[int] = frozenset()
+    # By words only its title uses: "the soils session", but also "how do I improve my soils?".
+    titled: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -63,12 +74,15 @@ class Names:
     ) -> None:
         """`vocabulary`: every word the partnership's texts and the bot's phrases use;
         `elsewhere`: those of every text but the events'."""
+        events, elsewhere = list(events), frozenset(elsewhere)
         ours = list(_names(programmes))
-        found = [*ours, *_event_names(events, {n.words for n in ours}, frozenset(elsewhere))]
+        found = [*ours, *_event_names(events, {n.words for n in ours}, elsewhere)]
         names = {(n.words, n.programme, n.landscape, n.event): n for n in found}
         # Longest first, so "FLRM Cambodia" is read before "FLRM".
         self._names = sorted(names.values(), key=lambda n: -len(n.words))
         self._vocabulary = frozenset(vocabulary)
+        # A programme's name in an event's title ("FLRM progress meeting") names the programme.
+        self._titles = _Titles(events, elsewhere | {w for n in ours for w in n.words.split()})
 
     def foreign(self, text: str) -> tuple[str, ...]:
         """Names in `text` that nothing the partnership wrote uses."""
@@ -110,7 +124,62 @@ class Names:
             tuple(words),
             frozenset(events),
             frozenset(mentioned - events),
+            frozenset(self._titles.find(text) - events),
         )
+
+
+class _Titles:
+    """The events a question names by words of their titles: words (or, in a script without
+    spaces, runs of letters) that one event's title has, and neither another's nor any text but
+    the events' (`elsewhere`: "meeting" names no event)."""
+
+    def __init__(self, events: Iterable[Event], elsewhere: frozenset[str]) -> None:
+        self._titles = [(e.id, normalize(title)) for e in events for title in e.title.values()]
+        self._letters = "\n".join(title for _, title in self._titles)
+        self._elsewhere = " ".join(sorted(elsewhere))  # a run is in a text if in one of its words
+        self._words: dict[str, set[int]] = {}
+        for event, title in self._titles:
+            for word in title.split():
+                spaced = _main_script(word) not in GLUED_SCRIPTS
+                if spaced and _letters(word) >= _TITLE_WORD and not _bare(word) & elsewhere:
+                    self._words.setdefault(word, set()).add(event)
+
+    def find(self, text: str) -> set[int]:
+        found: set[int] = set()
+        for word in normalize(text).split():
+            run = _TITLE_RUN.get(_main_script(word))
+            for holders in self._runs(word, run) if run else [self._words.get(word, set())]:
+                if len(holders) == 1:
+                    found |= holders
+        return found
+
+    def _runs(self, word: str, least: int) -> Iterator[set[int]]:
+        """For each longest run of `word`'s letters that some title has and no other text, the
+        events whose titles have it."""
+        end = 0
+        for start in range(len(word) - least + 1):
+            stop = start + least
+            if word[start:stop] not in self._letters:
+                continue
+            while stop < len(word) and word[start : stop + 1] in self._letters:
+                stop += 1
+            if stop <= end:  # part of the run before
+                continue
+            end = stop
+            run = word[start:stop]
+            if run not in self._elsewhere:
+                yield {event for event, title in self._titles if run in title}
+
+
+def _bare(word: str) -> set[str]:
+    """The word, and the words it may be with what Arabic glues to its front taken off ("لل" is
+    ل and the article)."""
+    forms = {word, _PROCLITICS.sub("", word)}
+    return forms | {f"ال{word[2:]}"} if word.startswith("لل") else forms
+
+
+def _letters(word: str) -> int:
+    return sum(char.isalpha() for char in word)
 
 
 def _names(programmes: Iterable[Programme]) -> Iterator[_Name]:

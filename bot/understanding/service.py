@@ -69,6 +69,10 @@ EMBED_STEP = 16
 # around a few new texts takes a partner's transaction too long (1.6 s at 18,000 texts): the
 # index then catches up in the background and questions are read with the one before.
 INLINE_CONTENT = 4000
+# What a question about an event talks of: a question naming one by words of its title asks
+# about it only beside one of these ("the soils session"); without, it asks for advice ("how do
+# I improve my soils?").
+GATHERINGS = frozenset({"meeting", "workshop", "training", "event", "schedule", "online"})
 # A core with fewer letters than this, beside a name, asks nothing of its own ("LPA가 뭐에요?"
 # leaves 4 Hangul letters, "FLRM ជាអ្វី" 3 Khmer consonants).
 MIN_CORE_LETTERS = 5
@@ -93,8 +97,9 @@ class Weighed:
     named: Named
     foreign: tuple[str, ...]
     dated: frozenset[str]  # the events held on the date the question names
-    # The events it names that the partner may see: by a name only their texts use, and by one
-    # other content uses too (`Named.mentioned`).
+    # The events it names that the partner may see: by a name only their texts use (or words
+    # only their titles use, beside a gathering), and by one other content uses too
+    # (`Named.mentioned`).
     events: frozenset[str] = frozenset()
     mentioned: frozenset[str] = frozenset()
 
@@ -222,7 +227,8 @@ class Understanding:
             on = window.on
             held = {i for i, event in content.events.items() if _held(event, on)}
         dated = _seen(held, content.events, visible)
-        events = _seen(named.events, content.events, visible)
+        titled = named.titled if asked.concepts & GATHERINGS else frozenset()
+        events = _seen(named.events | titled, content.events, visible)
         mentioned = _seen(named.mentioned, content.events, visible)
         foreign = content.names.foreign(text)
         return Weighed(evidence, window, named, foreign, dated, events, mentioned)
