@@ -21,6 +21,7 @@ from bot.i18n import locales_dir
 from bot.intents import Phrase
 from bot.numbers import format_figure
 from bot.understanding.embedding import Role
+from bot.understanding.names import ACRONYM
 from storage.models import Event, FaqEntry, Programme
 from storage.uow import UnitOfWork
 
@@ -32,7 +33,6 @@ _MIN_SENTENCE = 12  # characters; shorter pieces join the next one
 # Ways of asking about a part of a programme ("when did {name} begin"), per language.
 ASKING_FILE = "asking.toml"
 PROGRAMME_PARTS = ("phase", "funder", "countries", "status", "summary", "figure")
-_ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
 _ASIDE = re.compile(r"\s*\([^()]*\)")  # "(more than)" after a figure's label
 # An alias may begin with an article ("le Mécanisme"); where a way of asking puts one before
 # {name} already ("où en est le {name}", "avancement du {name}"), the alias's is dropped.
@@ -151,10 +151,10 @@ def _asking(target: str, programme: Programme) -> Iterator[Text]:
     acronym any of its names gives, else its name in each language, and what partners call it
     in that language ("how is the Mechanism going"; an alias in other languages only makes the
     texts many, and `Names` finds it anyway)."""
-    acronyms = {a.strip() for name in programme.name.values() for a in _ACRONYM.findall(name)}
+    acronyms = {a.strip() for name in programme.name.values() for a in ACRONYM.findall(name)}
     for language, parts in asking_phrases().items():
         # The name as written there, without its acronym ("Landscape Partnership Asia"), too.
-        written = _ACRONYM.sub("", programme.name.get(language, "")).strip()
+        written = ACRONYM.sub("", programme.name.get(language, "")).strip()
         names = acronyms | ({written} if written else set())
         names |= set((programme.aliases or {}).get(language, ()))
         for part, phrases in parts.items():

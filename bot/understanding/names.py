@@ -18,7 +18,7 @@ from bot.intents import GLUED_SCRIPTS, _main_script, normalize, with_proclitics
 from bot.settings import SHIPPED_LANGUAGES
 from storage.models import Event, Programme
 
-_ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
+ACRONYM = re.compile(r"\(([^()]{2,12})\)")  # "Mechanism (FLRM)"
 _MIN_LETTERS = 3  # shorter names ("FL") would turn up inside ordinary words
 _LATIN = "0-9a-z\u00c0-\u024f"  # normalized: lower case, accents stripped from most
 # A name in Latin letters: an acronym ("GEF") or a capitalised word after the first ("Verte").
@@ -187,7 +187,7 @@ def _names(programmes: Iterable[Programme]) -> Iterator[_Name]:
     for programme in programmes:
         spellings = {programme.slug, programme.slug.replace("-", " ")}
         for name in programme.name.values():
-            spellings |= {name, _ACRONYM.sub("", name), *_ACRONYM.findall(name)}
+            spellings |= {name, ACRONYM.sub("", name), *ACRONYM.findall(name)}
         # What partners call it ("the Mechanism"), found in a question in any language; a
         # programme built in memory, never stored, has no aliases yet.
         spellings |= {alias for aliases in (programme.aliases or {}).values() for alias in aliases}
@@ -226,7 +226,7 @@ def _event_spellings(event: Event) -> set[str]:
     }
     for description in event.description.values():
         spellings |= {
-            a.strip() for a in _ACRONYM.findall(description) if _CAPITALS.fullmatch(a.strip())
+            a.strip() for a in ACRONYM.findall(description) if _CAPITALS.fullmatch(a.strip())
         }
     for title in event.title.values():
         lead = _LEAD.match(title)
