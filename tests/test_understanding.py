@@ -173,6 +173,18 @@ def test_another_embedder_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         load_settings()
 
 
+async def _reading_the_example(database: Database, slug: str) -> tuple[Understanding, Event]:
+    """The shipped understanding, settled on the example content; the event called `slug`."""
+    async with database.unit_of_work() as uow:
+        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
+        event = await uow.events.by_slug(slug)
+        assert event is not None
+    understanding = Understanding.shipped()
+    await understanding.warm(database)
+    await understanding.settled()
+    return understanding, event
+
+
 async def _read(
     understanding: Understanding, database: Database, text: str, language: str
 ) -> Reading:
@@ -251,13 +263,7 @@ async def test_an_edit_is_read_and_indexed_with_the_event_loop_free(database: Da
 async def test_a_date_names_the_event_held_that_day(
     database: Database, language: str, text: str
 ) -> None:
-    async with database.unit_of_work() as uow:
-        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
-        meeting = await uow.events.by_slug("flrm-progress-2020")
-        assert meeting is not None
-    understanding = Understanding.shipped()
-    await understanding.warm(database)
-    await understanding.settled()
+    understanding, meeting = await _reading_the_example(database, "flrm-progress-2020")
     reading = await _read(understanding, database, text, language)
     assert reading.window is not None
     assert reading.window.name == "date:12-17"
@@ -505,13 +511,7 @@ def test_an_arabic_title_word_with_a_conjunction_glued_to_it_is_no_name() -> Non
 async def test_words_of_an_events_title_beside_a_gathering_get_its_card(
     database: Database, language: str, text: str, answered: bool
 ) -> None:
-    async with database.unit_of_work() as uow:
-        await apply_content(uow, read_content_file(EXAMPLE_CONTENT))
-        soils = await uow.events.by_slug("glf-soils-2020")
-        assert soils is not None
-    understanding = Understanding.shipped()
-    await understanding.warm(database)
-    await understanding.settled()
+    understanding, soils = await _reading_the_example(database, "glf-soils-2020")
     reading = await _read(understanding, database, text, language)
     card = ("answer", (f"{EVENT}{soils.id}",))
     assert ((reading.verdict.kind, reading.verdict.targets) == card) is answered
