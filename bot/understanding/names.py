@@ -97,7 +97,8 @@ class Names:
         return tuple(found)
 
     def find(self, text: str) -> Named:
-        rest = f" {normalize(text)} "
+        normalized = normalize(text)
+        rest = f" {normalized} "
         programmes: set[int] = set()
         landscapes: set[int] = set()
         events: set[int] = set()
@@ -124,7 +125,7 @@ class Names:
             tuple(words),
             frozenset(events),
             frozenset(mentioned - events),
-            frozenset(self._titles.find(text) - events),
+            frozenset(self._titles.find(normalized) - events),
         )
 
 
@@ -144,9 +145,10 @@ class _Titles:
                 if spaced and _letters(word) >= _TITLE_WORD and not _bare(word) & elsewhere:
                     self._words.setdefault(word, set()).add(event)
 
-    def find(self, text: str) -> set[int]:
+    def find(self, normalized: str) -> set[int]:
+        """The events `normalized` (a question, normalized) names by words of their titles."""
         found: set[int] = set()
-        for word in normalize(text).split():
+        for word in normalized.split():
             run = _TITLE_RUN.get(_main_script(word))
             for holders in self._runs(word, run) if run else [self._words.get(word, set())]:
                 if len(holders) == 1:

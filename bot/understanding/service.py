@@ -14,7 +14,7 @@ import contextlib
 import functools
 import logging
 import unicodedata
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -226,10 +226,10 @@ class Understanding:
         if window is not None and window.on is not None:  # the events held on a date named
             on = window.on
             held = {i for i, event in content.events.items() if _held(event, on)}
-        dated = _seen(held, content.events, visible)
+        dated = _seen(held, hidden)
         titled = named.titled if asked.concepts & GATHERINGS else frozenset()
-        events = _seen(named.events | titled, content.events, visible)
-        mentioned = _seen(named.mentioned, content.events, visible)
+        events = _seen(named.events | titled, hidden)
+        mentioned = _seen(named.mentioned, hidden)
         foreign = content.names.foreign(text)
         return Weighed(evidence, window, named, foreign, dated, events, mentioned)
 
@@ -356,12 +356,10 @@ async def _revision(uow: UnitOfWork) -> Revision:
     )
 
 
-def _seen(
-    pointed: Collection[int], events: dict[int, Event], visible: Callable[[Event], bool]
-) -> frozenset[str]:
-    """The targets of the events pointed at (by a date or a name) that the partner may see: no
-    clue gives a hidden one away."""
-    return frozenset(f"{EVENT}{i}" for i in pointed if visible(events[i]))
+def _seen(pointed: Collection[int], hidden: Set[str]) -> frozenset[str]:
+    """The targets of the events pointed at (by a date or a name) but those hidden from the
+    partner: no clue gives a hidden one away."""
+    return frozenset(f"{EVENT}{i}" for i in pointed) - hidden
 
 
 def _held(event: Event, on: Dated) -> bool:
